@@ -1,0 +1,150 @@
+"""The render context (渲染上下文): the report model turned into the words the document shows.
+
+Numbering (一、 （一） 一是), run-in titles, the indicator sentences, the date in Arabic numerals
+and the signature's right spacing are all decided here, so the Word template only places them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from reportgen.model import Indicator, Part, Point, Report, Section
+from reportgen.text import display_width
+
+_DIGITS = "零一二三四五六七八九"
+_STOPS = ("。", "！", "？", "；", "：")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph: a run-in lead (楷体, e.g. （一）加强领导抓规划。) and its body (仿宋)."""
+
+    lead: str
+    body: str
+
+
+@dataclass(frozen=True)
+class PartContext:
+    """One numbered part: its 黑体 heading (一、基本数据) and its paragraphs."""
+
+    heading: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """署名 and 成文日期 with their right spacing in characters (GB/T 9704 §7.3.5)."""
+
+    issuer: str
+    date: str
+    issuer_right_chars: float
+    date_right_chars: float
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Everything the Word template shows, already worded and numbered."""
+
+    title_lines: tuple[str, ...]
+    doc_number: str
+    recipient: str
+    intro: str
+    parts: tuple[PartContext, ...]
+    closing: str
+    signature: Signature
+
+    def as_template_data(self) -> dict[str, Any]:
+        """Plain data for docxtpl: the only place the context becomes a dict."""
+        return dataclasses.asdict(self)
+
+
+def build_context(report: Report) -> RenderContext:
+    """The render context of ``report``."""
+    return RenderContext(
+        title_lines=(report.title,),
+        doc_number=report.doc_number,
+        recipient=with_colon(report.recipient),
+        intro=report.intro,
+        parts=tuple(_part(n, p) for n, p in enumerate(report.parts, start=1)),
+        closing=report.closing,
+        signature=signature(report.issuer, format_date(report.signature_date)),
+    )
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (for numbering up to 99)."""
+    if not 0 < n < 100:
+        raise ValueError(f"numbering only goes to 99, got {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def format_date(date: dt.date) -> str:
+    """成文日期 in Arabic numerals, full year, no zero padding: 2018年11月30日 (via Babel)."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(date, "y年M月d日", locale="zh_CN")
+
+
+def with_colon(recipient: str) -> str:
+    """The recipient line ending in one full-width colon."""
+    return recipient.rstrip(":：") + "："
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in a full stop (or the stop it already has)."""
+    return text if text.endswith(_STOPS) else text + "。"
+
+
+def signature(issuer: str, date: str) -> Signature:
+    """The unsealed rule: issuer right-spaced 2 characters, the date 2 characters right of it.
+
+    If the date is longer than the name, the date is right-spaced 2 and the name moves left
+    to keep the offset: name right space = max(2, Ld − Ln + 4), half-width counting half.
+    """
+    name_len, date_len = display_width(issuer), display_width(date)
+    issuer_right = max(2.0, date_len - name_len + 4)
+    date_right = issuer_right + name_len - 2 - date_len
+    return Signature(issuer, date, issuer_right, date_right)
+
+
+def _part(number: int, part: Part) -> PartContext:
+    heading = f"{chinese_number(number)}、{part.title}"
+    if part.sections:
+        paragraphs = tuple(_section(i, s) for i, s in enumerate(part.sections, start=1))
+    else:
+        paragraphs = (Paragraph("", part.lead + _points(part.points)),)
+    return PartContext(heading, paragraphs)
+
+
+def _section(number: int, section: Section) -> Paragraph:
+    lead = f"（{chinese_number(number)}）{sentence(section.title)}"
+    body = section.text + _indicators(section.indicators) + _points(section.points)
+    return Paragraph(lead, body)
+
+
+def _points(points: tuple[Point, ...]) -> str:
+    """一是强化组织领导。贯彻落实……二是……: the points run together in one paragraph."""
+    return "".join(f"{chinese_number(i)}是{sentence(p.title)}{p.body}"
+                   for i, p in enumerate(points, start=1))
+
+
+def _indicators(indicators: tuple[Indicator, ...]) -> str:
+    """受理行政案件1234件（上年1100件）；……。 — the figures as one sentence."""
+    if not indicators:
+        return ""
+    parts = []
+    for ind in indicators:
+        text = f"{ind.name}{_figure(ind.current)}{ind.unit}"
+        if ind.previous is not None:
+            text += f"（上年{_figure(ind.previous)}{ind.unit}）"
+        parts.append(text)
+    return "；".join(parts) + "。"
+
+
+def _figure(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -1,0 +1,45 @@
+"""Message translation through Babel message catalogs (中文 / English).
+
+Message ids are the English texts; ``locale/zh/LC_MESSAGES/reportgen.po`` holds the Chinese.
+Catalogs are read from the .po file directly with Babel, so there is no compile step.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+
+LANGUAGES = ("zh", "en")
+
+
+def _(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated later, when shown."""
+    return message
+
+
+def default_language() -> str:
+    """Chinese under a Chinese locale (LC_ALL, LC_MESSAGES, LANG), English otherwise."""
+    for name in ("REPORTGEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+@lru_cache(maxsize=None)
+def _catalog(lang: str) -> dict[str, str]:
+    """The msgid → translation table of ``lang``; empty for English (ids are English)."""
+    if lang == "en":
+        return {}
+    from babel.messages.pofile import read_po  # deferred: keeps `reportgen --help` fast
+
+    po = resources.files("reportgen.locale").joinpath(lang, "LC_MESSAGES", "reportgen.po")
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+
+
+def translate(message: str, lang: str) -> str:
+    """``message`` in ``lang``, or the English id itself when no translation exists."""
+    return _catalog(lang).get(message, message)

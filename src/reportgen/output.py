@@ -1,0 +1,55 @@
+"""Writing files whole or not at all (原子写入): a temporary file beside the target, then rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from reportgen.errors import OutputError
+from reportgen.i18n import _
+
+# Characters Windows, macOS or Linux refuse in a file name, replaced by a full-width look-alike.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_FULL_WIDTH = {"\\": "＼", "/": "／", ":": "：", "*": "＊", "?": "？", '"': "＂",
+               "<": "＜", ">": "＞", "|": "｜"}
+
+
+def safe_filename(name: str, limit: int = 120) -> str:
+    """``name`` made safe as a file name on every system, kept readable in Chinese."""
+    cleaned = _UNSAFE.sub(lambda m: _FULL_WIDTH.get(m.group(0), ""), name).strip(" .")
+    return cleaned[:limit] or "report"
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """Stop before overwriting ``path`` unless ``force`` says so."""
+    if path.exists() and not force:
+        raise OutputError(_("{file} already exists. Use --force to overwrite it."), file=str(path))
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success.
+
+    On any failure the temporary file is removed, so no partial output is ever left behind.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".reportgen-", suffix=target.suffix,
+                                        dir=target.parent)
+    except OSError as exc:
+        raise OutputError(_("Cannot write to {file}: {error}"), file=str(target),
+                          error=exc.strerror or str(exc)) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(_("Cannot write to {file}: {error}"), file=str(target),
+                          error=exc.strerror or str(exc)) from exc
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,289 @@
+"""The Excel workbook staff fill (工作簿): writing a blank or filled one, and reading one back.
+
+openpyxl stays inside this module. Reading yields plain cells (value + coordinate) per sheet;
+the validator turns them into the report model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import WorkbookError
+from reportgen.i18n import _
+from reportgen.layout import INFO_HEADERS, INSTRUCTIONS_SHEET, LEAD_MARKER, Column, columns_for
+from reportgen.model import Part, Report
+from reportgen.output import atomic_path
+from reportgen.schema import FieldSpec, PartSpec, Schema
+
+CellValue = Any  # str | int | float | datetime | None, as openpyxl gives them
+# The workbook remembers its template in its 类别 (category) property, e.g. "reportgen:letter".
+TEMPLATE_TAG = "reportgen:"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell as read: its value and where it is (``B7``)."""
+
+    value: CellValue
+    ref: str
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """A sheet as read: its rows of cells, header row first, trailing empty rows dropped."""
+
+    name: str
+    rows: tuple[tuple[Cell, ...], ...]
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class WorkbookData:
+    """A whole workbook as read, sheets by name."""
+
+    path: Path
+    sheets: dict[str, SheetData]
+    template: str = ""  # the template named in the workbook's properties, if any
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_workbook(path: Path) -> WorkbookData:
+    """Read every sheet's values (cached values for formulas); never writes to ``path``."""
+    book = _open(path)
+    try:
+        sheets = {ws.title: _read_sheet(ws) for ws in book.worksheets}
+        category = book.properties.category or ""
+    finally:
+        book.close()
+    template = category[len(TEMPLATE_TAG):] if category.startswith(TEMPLATE_TAG) else ""
+    return WorkbookData(path=path, sheets=sheets, template=template)
+
+
+def _open(path: Path) -> Any:
+    """Open ``path`` read-only with openpyxl, or explain why it is not a workbook we can read."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise WorkbookError(_("{file}: file not found."), file=str(path))
+    if path.suffix.lower() == ".xls":
+        raise WorkbookError(_("{file}: this is an old .xls workbook. Open it in Excel or WPS "
+                              "and save it as .xlsx (Excel 工作簿)."), file=str(path))
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise WorkbookError(_("{file}: not a readable .xlsx workbook ({error}). Save it from "
+                              "Excel or WPS as .xlsx and try again."),
+                            file=str(path), error=type(exc).__name__) from exc
+
+
+def _read_sheet(ws: Any) -> SheetData:
+    """The values of one worksheet as cells with coordinates."""
+    from openpyxl.utils import get_column_letter
+
+    rows = []
+    for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows.append(tuple(Cell(v, f"{get_column_letter(c)}{r}")
+                          for c, v in enumerate(values, start=1)))
+    while rows and all(_blank(c.value) for c in rows[-1]):
+        rows.pop()
+    return SheetData(name=ws.title, rows=tuple(rows), hidden=ws.sheet_state != "visible")
+
+
+def _blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_workbook(path: Path, schema: Schema, report: Report | None = None,
+                   year: int | None = None) -> None:
+    """Write a workbook for ``schema``: blank, or filled from ``report``; whole or not at all."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.properties.category = TEMPLATE_TAG + schema.name
+    book.properties.creator = "reportgen"
+    _write_instructions(book.active, schema)
+    _write_info(book.create_sheet(schema.info_sheet), schema, report, year)
+    for spec in schema.parts:
+        part = _find_part(report, spec)
+        _write_part(book.create_sheet(spec.sheet), spec, part)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+
+
+def _find_part(report: Report | None, spec: PartSpec) -> Part | None:
+    if report is None:
+        return None
+    return next((p for p in report.parts if p.key == spec.key), None)
+
+
+def _header_style(ws: Any, headers: tuple[str, ...], comments: tuple[str, ...]) -> None:
+    """Bold, shaded, commented header row, frozen so it stays visible while scrolling."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for col, (header, comment) in enumerate(zip(headers, comments), start=1):
+        cell = ws.cell(row=1, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="center", horizontal="center")
+        if comment:
+            cell.comment = Comment(comment, "reportgen", width=300, height=120)
+    ws.freeze_panes = "A2"
+
+
+def _write_instructions(ws: Any, schema: Schema) -> None:
+    """The 说明 sheet: how to fill the workbook, generated from the schema."""
+    from openpyxl.styles import Alignment, Font
+
+    ws.title = INSTRUCTIONS_SHEET
+    ws.column_dimensions["A"].width = 110
+    for text, bold in _instruction_lines(schema):
+        ws.append([text])
+        cell = ws.cell(row=ws.max_row, column=1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = Font(bold=bold, size=13 if bold else 11)
+
+
+def _instruction_lines(schema: Schema) -> list[tuple[str, bool]]:
+    """The lines of the 说明 sheet, each with whether it is a heading."""
+    lines = [(f"填写说明：{schema.description}（模板 {schema.name}，版本 {schema.version}）", True),
+             ("1. 按各工作表填写，不要改工作表名称和第一行表头；编号（一、（一）、一是）由程序生成。", False),
+             ("2. 填好后运行 reportgen validate 本文件，按提示逐项修改；没有错误后运行 reportgen build 本文件。",
+              False),
+             ("3. 表头单元格的批注说明该列填什么。标 * 的项目必须填写。", False),
+             (f"工作表“{schema.info_sheet}”", True)]
+    for spec in schema.fields:
+        star = "*" if spec.required and not spec.default else ""
+        lines.append((f"{star}{spec.label}：{spec.help}", False))
+    for number, part in enumerate(schema.parts, start=1):
+        required = "必填" if part.required else "选填"
+        lines.append((f"工作表“{part.sheet}”（正文第 {number} 部分，{required}）", True))
+        lines.append((part.help, False))
+    return lines
+
+
+def _write_info(ws: Any, schema: Schema, report: Report | None, year: int | None) -> None:
+    """The key/value sheet of header fields (基本信息)."""
+    from openpyxl.styles import Alignment
+
+    helps = ("项目名称，不要修改。", "在这一列填写内容。", "填写要求。")
+    _header_style(ws, INFO_HEADERS, helps)
+    for width, col in zip((14, 80, 60), "ABC"):
+        ws.column_dimensions[col].width = width
+    for row, spec in enumerate(schema.fields, start=2):
+        star = "（必填）" if spec.required and not spec.default else "（选填）"
+        ws.cell(row=row, column=1, value=spec.label)
+        value = _info_value(spec, report, year)
+        cell = ws.cell(row=row, column=2, value=value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+        ws.cell(row=row, column=3, value=f"{star}{spec.help}").alignment = Alignment(
+            wrap_text=True, vertical="top")
+    _info_validations(ws, schema)
+
+
+def _info_value(spec: FieldSpec, report: Report | None, year: int | None) -> CellValue:
+    """What a fresh workbook shows for ``spec``: the report's value, the year, or the default."""
+    if report is not None:
+        return getattr(report, spec.key) or None
+    if spec.key == "year" and year is not None:
+        return year
+    return spec.default or None
+
+
+def _info_validations(ws: Any, schema: Schema) -> None:
+    """Whole-number year, and a dropdown of the usual closing phrases (others still allowed)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for row, spec in enumerate(schema.fields, start=2):
+        if spec.type == "integer":
+            dv = DataValidation(type="whole", operator="between", formula1=str(spec.minimum or 0),
+                                formula2=str(spec.maximum or 999999), showErrorMessage=True,
+                                error="请填写整数，如 2018", errorTitle=spec.label)
+        elif spec.key == "closing":
+            dv = DataValidation(type="list", formula1='"特此函告。,特此函复。,请予函复。,特此报告。"',
+                                showErrorMessage=False)
+        else:
+            continue
+        ws.add_data_validation(dv)
+        dv.add(f"B{row}")
+
+
+def _write_part(ws: Any, spec: PartSpec, part: Part | None) -> None:
+    """One part sheet: header, widths, wrapping, validation, and the part's rows if any."""
+    from openpyxl.styles import Alignment
+
+    columns = columns_for(spec.kind)
+    _header_style(ws, tuple(c.header for c in columns), tuple(c.comment for c in columns))
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width
+    rows = _part_rows(spec.kind, part)
+    for values in rows:
+        ws.append(list(values))
+    last = max(len(rows) + 1, 200)
+    for index, column in enumerate(columns, start=1):
+        if column.type == "text":
+            for row in range(2, last + 1):
+                ws.cell(row=row, column=index).alignment = Alignment(wrap_text=True, vertical="top")
+    _part_validations(ws, columns, last)
+
+
+def _part_validations(ws: Any, columns: tuple[Column, ...], last: int) -> None:
+    """Order columns take whole numbers ≥ 1; the unit column offers the usual units."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        if column.type == "order":
+            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1",
+                                error="请填写 1、2、3 这样的序号", errorTitle=column.header,
+                                showErrorMessage=True)
+        elif column.key == "unit":
+            dv = DataValidation(type="list", formula1='"件,人,次,项,个,%"', showErrorMessage=False)
+        else:
+            continue
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{last}")
+
+
+def _part_rows(kind: str, part: Part | None) -> list[tuple[CellValue, ...]]:
+    """The data rows of a part sheet, in its kind's column order."""
+    if kind == "points":
+        lead = part.lead if part else None
+        points = part.points if part else ()
+        return [(LEAD_MARKER, None, lead)] + [(n, p.title, p.body)
+                                              for n, p in enumerate(points, start=1)]
+    if part is None:
+        return []
+    if kind == "sections":
+        return [(s_no, s.title if p_no == 1 else None, p_no, p.title, p.body)
+                for s_no, s in enumerate(part.sections, start=1)
+                for p_no, p in enumerate(s.points, start=1)]
+    return _data_rows(part)
+
+
+def _data_rows(part: Part) -> list[tuple[CellValue, ...]]:
+    """Rows of a 基本数据 sheet: one text row per subsection, or one row per indicator."""
+    rows: list[tuple[CellValue, ...]] = []
+    for number, section in enumerate(part.sections, start=1):
+        if not section.indicators:
+            rows.append((number, section.title, section.text, None, None, None, None))
+        for i, ind in enumerate(section.indicators):
+            first = i == 0
+            rows.append((number, section.title if first else None,
+                         section.text if first and section.text else None,
+                         ind.name, ind.current, ind.previous, ind.unit or None))
+    return rows

@@ -1,0 +1,1 @@
+"""Built-in templates, each a folder of data (template.docx + schema.toml)."""

@@ -1,0 +1,252 @@
+"""Write the docxtpl Word template of the 函 (templates/letter/template.docx).
+
+The template is data: this script only makes it reproducibly, so that every number in it
+(page, margins, grid, fonts, indents) can be read and reviewed here instead of in Word.
+Run:  python tools/make_template.py templates/letter/template.docx
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+
+LATIN = "Times New Roman"
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "方正小标宋简体"
+HEADING1_FONT = "黑体"
+HEADING2_FONT = "楷体_GB2312"
+PAGE_NUMBER_FONT = "宋体"
+
+BODY_HALF_POINTS = 32  # 三号 16 pt
+TITLE_HALF_POINTS = 44  # 二号 22 pt
+PAGE_NUMBER_HALF_POINTS = 28  # 四号 14 pt
+LINE_PITCH = 579  # 225 mm / 22 lines, in twips (gbt9704.md: 580 would fit only 21 lines)
+CHAR_TWIPS = 8845 / 28  # one grid character (一字) across the 156 mm text block
+INDENT_TWIPS = round(2 * CHAR_TWIPS)  # 首行缩进二字
+# 28 characters a line: 28 × 16 pt = 448 pt is wider than the 442.2 pt text block, so each
+# character is condensed by 0.25 pt (w:spacing, in twentieths of a point): 28 × 15.75 = 441 pt.
+# Rendering showed why this is not done with a character grid (linesAndChars, charSpace -849):
+# LibreOffice gives a 16 pt glyph two cells of a 15.79 pt grid and sets 14 characters a line.
+# With a line grid (w:type="lines") Word and LibreOffice both set 28 a line, 22 lines a page.
+CHAR_SPACING = -5
+
+PAGE = {"w": 11906, "h": 16838, "top": 2098, "bottom": 1984, "left": 1587, "right": 1474,
+        "header": 851, "footer": 1307}  # footer: page-number line's top 7 mm under the text
+
+
+def set_fonts(rpr, east_asia: str, latin: str = LATIN, size: int | None = None) -> None:
+    """Set the fonts (East Asian explicitly, no theme fonts) and optionally the size of rPr."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for name, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia),
+                        ("cs", latin), ("hint", "eastAsia")):
+        fonts.set(qn(f"w:{name}"), value)
+    if size is not None:
+        for tag in ("w:sz", "w:szCs"):
+            element = rpr.find(qn(tag))
+            if element is None:
+                element = OxmlElement(tag)
+                rpr.append(element)
+            element.set(qn("w:val"), str(size))
+
+
+def child(parent, tag: str, **attrs: str):
+    """Find or make ``parent``'s child ``tag`` and set its w: attributes."""
+    element = parent.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        parent.append(element)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def strip_theme_fonts(styles_element) -> None:
+    """Remove theme font references everywhere, so that w:eastAsia is never overridden."""
+    for fonts in styles_element.iter(qn("w:rFonts")):
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            fonts.attrib.pop(qn(f"w:{attr}"), None)
+
+
+def set_defaults(doc) -> None:
+    """Document defaults: 三号 仿宋, Chinese language, exact 579-twip lines, no spacing."""
+    styles = doc.styles.element
+    strip_theme_fonts(styles)
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rpr, BODY_FONT, size=BODY_HALF_POINTS)
+    child(rpr, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+    # Condensed by 0.25 pt a character so that 28 fit a line (see CHAR_SPACING).
+    child(rpr, "w:spacing", val=str(CHAR_SPACING))
+    ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = child(ppr, "w:spacing", before="0", after="0", line=str(LINE_PITCH),
+                    lineRule="exact")
+    spacing.attrib.pop(qn("w:afterLines"), None)
+
+
+def paragraph_style(doc, name: str, font: str, size: int, align: str,
+                    first_line: bool, based_on: str = "Normal"):
+    """A paragraph style with its own East Asian font, size, alignment and indent."""
+    style = doc.styles[name] if name == "Normal" else doc.styles.add_style(
+        name, WD_STYLE_TYPE.PARAGRAPH)
+    if name != "Normal":
+        style.base_style = doc.styles[based_on]
+        style.quick_style = True
+    set_fonts(style.element.get_or_add_rPr(), font, size=size)
+    ppr = style.element.get_or_add_pPr()
+    child(ppr, "w:widowControl", val="0")
+    child(ppr, "w:spacing", before="0", after="0", line=str(LINE_PITCH), lineRule="exact")
+    if first_line:
+        child(ppr, "w:ind", firstLine=str(INDENT_TWIPS), firstLineChars="200")
+    else:
+        child(ppr, "w:ind", firstLine="0", firstLineChars="0")
+    child(ppr, "w:jc", val=align)
+    return style
+
+
+def make_styles(doc) -> None:
+    """The styles of every part of the 函 (GB/T 9704 §7; names are what check looks for)."""
+    paragraph_style(doc, "Normal", BODY_FONT, BODY_HALF_POINTS, "both", first_line=True)
+    title = paragraph_style(doc, "公文标题", TITLE_FONT, TITLE_HALF_POINTS, "center",
+                            first_line=False)
+    # The 二号 title is wider and taller than a grid cell: off the grid it keeps its own
+    # spacing instead of taking two cells a character and two lines a line.
+    child(title.element.get_or_add_pPr(), "w:snapToGrid", val="0")
+    child(title.element.get_or_add_rPr(), "w:spacing", val="0")
+    paragraph_style(doc, "主送机关", BODY_FONT, BODY_HALF_POINTS, "left", first_line=False)
+    paragraph_style(doc, "一级标题", HEADING1_FONT, BODY_HALF_POINTS, "both", first_line=True)
+    paragraph_style(doc, "署名", BODY_FONT, BODY_HALF_POINTS, "right", first_line=False)
+    paragraph_style(doc, "成文日期", BODY_FONT, BODY_HALF_POINTS, "right", first_line=False)
+    page_number = paragraph_style(doc, "页码", PAGE_NUMBER_FONT, PAGE_NUMBER_HALF_POINTS,
+                                  "right", first_line=False)
+    set_fonts(page_number.element.get_or_add_rPr(), PAGE_NUMBER_FONT, latin=PAGE_NUMBER_FONT,
+              size=PAGE_NUMBER_HALF_POINTS)
+    child(page_number.element.get_or_add_pPr(), "w:spacing", line="240", lineRule="auto")
+    heading2 = doc.styles.add_style("二级标题", WD_STYLE_TYPE.CHARACTER)
+    set_fonts(heading2.element.get_or_add_rPr(), HEADING2_FONT)
+
+
+def add_paragraph(doc, text: str, style: str = "Normal", runs=None):
+    """A body paragraph of one run (or of ``runs``: (text, character style) pairs)."""
+    paragraph = doc.add_paragraph(style=style)
+    for run_text, char_style in runs or [(text, None)]:
+        run = paragraph.add_run(run_text, style=char_style)
+        set_fonts(run._r.get_or_add_rPr(), _run_font(style, char_style))
+    return paragraph
+
+
+def _run_font(style: str, char_style: str | None) -> str:
+    if char_style == "二级标题":
+        return HEADING2_FONT
+    return {"公文标题": TITLE_FONT, "一级标题": HEADING1_FONT}.get(style, BODY_FONT)
+
+
+def make_body(doc) -> None:
+    """The body with docxtpl tags: numbering and words come from the render context."""
+    add_paragraph(doc, "{%p for line in title_lines %}")
+    add_paragraph(doc, "{{ line }}", "公文标题")
+    add_paragraph(doc, "{%p endfor %}")
+    add_paragraph(doc, "", "主送机关")
+    add_paragraph(doc, "{{ recipient }}", "主送机关")
+    add_paragraph(doc, "{{ intro }}")
+    add_paragraph(doc, "{%p for part in parts %}")
+    add_paragraph(doc, "{{ part.heading }}", "一级标题")
+    add_paragraph(doc, "{%p for paragraph in part.paragraphs %}")
+    add_paragraph(doc, "", runs=[("{{ paragraph.lead }}", "二级标题"),
+                                 ("{{ paragraph.body }}", None)])
+    add_paragraph(doc, "{%p endfor %}")
+    add_paragraph(doc, "{%p endfor %}")
+    add_paragraph(doc, "{{ closing }}")
+    add_paragraph(doc, "", "主送机关")
+    add_paragraph(doc, "{{ signature.issuer }}", "署名")
+    add_paragraph(doc, "{{ signature.date }}", "成文日期")
+
+
+def set_page(doc) -> None:
+    """A4, margins 37/35/28/26 mm, and the 22 × 28 document grid."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Twips(PAGE["w"]), Twips(PAGE["h"])
+    section.top_margin, section.bottom_margin = Twips(PAGE["top"]), Twips(PAGE["bottom"])
+    section.left_margin, section.right_margin = Twips(PAGE["left"]), Twips(PAGE["right"])
+    section.header_distance, section.footer_distance = Twips(PAGE["header"]), Twips(PAGE["footer"])
+    section.gutter = Twips(0)
+    sect_pr = section._sectPr
+    grid = child(sect_pr, "w:docGrid", type="lines", linePitch=str(LINE_PITCH))
+    grid.attrib.pop(qn("w:charSpace"), None)
+    sect_pr.remove(grid)
+    sect_pr.append(grid)  # docGrid is the last child of sectPr that matters for its order
+
+
+def page_number_paragraph(paragraph, odd: bool) -> None:
+    """"— N —" with a PAGE field: odd pages right one character in, even pages left."""
+    paragraph.style = "页码"
+    ppr = paragraph._p.get_or_add_pPr()
+    side = "right" if odd else "left"
+    child(ppr, "w:ind", **{side: str(round(CHAR_TWIPS)), f"{side}Chars": "100"})
+    child(ppr, "w:jc", val=side)
+    pieces = [("text", "— "), ("begin", None), ("instr", " PAGE "), ("separate", None),
+              ("text", "1"), ("end", None), ("text", " —")]
+    for kind, value in pieces:
+        run = paragraph.add_run()
+        set_fonts(run._r.get_or_add_rPr(), PAGE_NUMBER_FONT, latin=PAGE_NUMBER_FONT)
+        if kind == "text":
+            run.text = value
+        elif kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = value
+            run._r.append(instr)
+        else:
+            run._r.append(_fld_char(kind))
+
+
+def _fld_char(kind: str):
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def make_footers(doc) -> None:
+    """Odd and even page footers (w:evenAndOddHeaders), each with its page number."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    page_number_paragraph(section.footer.paragraphs[0], odd=True)
+    page_number_paragraph(section.even_page_footer.paragraphs[0], odd=False)
+
+
+def set_language(doc) -> None:
+    """Chinese as the East Asian theme language, so Word lays out punctuation as Chinese."""
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def build(target: Path) -> None:
+    """Make the whole template and save it to ``target``."""
+    doc = Document()
+    body = doc.element.body
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        body.remove(paragraph)
+    set_defaults(doc)
+    make_styles(doc)
+    set_language(doc)
+    set_page(doc)
+    make_footers(doc)
+    make_body(doc)
+    props = doc.core_properties
+    props.author, props.title, props.comments = "reportgen", "", ""
+    props.last_modified_by = "reportgen"
+    doc.save(str(target))
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1] if len(sys.argv) > 1 else "templates/letter/template.docx"))
