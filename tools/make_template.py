@@ -36,8 +36,16 @@ INDENT_TWIPS = round(2 * CHAR_TWIPS)  # 首行缩进二字
 # With a line grid (w:type="lines") Word and LibreOffice both set 28 a line, 22 lines a page.
 CHAR_SPACING = -5
 
-PAGE = {"w": 11906, "h": 16838, "top": 2098, "bottom": 1984, "left": 1587, "right": 1474,
-        "header": 851, "footer": 1307}  # footer: page-number line's top 7 mm under the text
+PAGE = {
+    "w": 11906,
+    "h": 16838,
+    "top": 2098,
+    "bottom": 1984,
+    "left": 1587,
+    "right": 1474,
+    "header": 851,
+    "footer": 1307,
+}  # footer: page-number line's top 7 mm under the text
 
 
 def set_fonts(rpr, east_asia: str, latin: str = LATIN, size: int | None = None) -> None:
@@ -48,8 +56,13 @@ def set_fonts(rpr, east_asia: str, latin: str = LATIN, size: int | None = None) 
         rpr.insert(0, fonts)
     for attr in list(fonts.attrib):
         del fonts.attrib[attr]
-    for name, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia),
-                        ("cs", latin), ("hint", "eastAsia")):
+    for name, value in (
+        ("ascii", latin),
+        ("hAnsi", latin),
+        ("eastAsia", east_asia),
+        ("cs", latin),
+        ("hint", "eastAsia"),
+    ):
         fonts.set(qn(f"w:{name}"), value)
     if size is not None:
         for tag in ("w:sz", "w:szCs"):
@@ -88,16 +101,19 @@ def set_defaults(doc) -> None:
     # Condensed by 0.25 pt a character so that 28 fit a line (see CHAR_SPACING).
     child(rpr, "w:spacing", val=str(CHAR_SPACING))
     ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    spacing = child(ppr, "w:spacing", before="0", after="0", line=str(LINE_PITCH),
-                    lineRule="exact")
+    spacing = child(ppr, "w:spacing", before="0", after="0", line=str(LINE_PITCH), lineRule="exact")
     spacing.attrib.pop(qn("w:afterLines"), None)
 
 
-def paragraph_style(doc, name: str, font: str, size: int, align: str,
-                    first_line: bool, based_on: str = "Normal"):
+def paragraph_style(
+    doc, name: str, font: str, size: int, align: str, first_line: bool, based_on: str = "Normal"
+):
     """A paragraph style with its own East Asian font, size, alignment and indent."""
-    style = doc.styles[name] if name == "Normal" else doc.styles.add_style(
-        name, WD_STYLE_TYPE.PARAGRAPH)
+    style = (
+        doc.styles[name]
+        if name == "Normal"
+        else doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    )
     if name != "Normal":
         style.base_style = doc.styles[based_on]
         style.quick_style = True
@@ -116,8 +132,9 @@ def paragraph_style(doc, name: str, font: str, size: int, align: str,
 def make_styles(doc) -> None:
     """The styles of every part of the 函 (GB/T 9704 §7; names are what check looks for)."""
     paragraph_style(doc, "Normal", BODY_FONT, BODY_HALF_POINTS, "both", first_line=True)
-    title = paragraph_style(doc, "公文标题", TITLE_FONT, TITLE_HALF_POINTS, "center",
-                            first_line=False)
+    title = paragraph_style(
+        doc, "公文标题", TITLE_FONT, TITLE_HALF_POINTS, "center", first_line=False
+    )
     # The 二号 title is wider and taller than a grid cell: off the grid it keeps its own
     # spacing instead of taking two cells a character and two lines a line.
     child(title.element.get_or_add_pPr(), "w:snapToGrid", val="0")
@@ -126,10 +143,15 @@ def make_styles(doc) -> None:
     paragraph_style(doc, "一级标题", HEADING1_FONT, BODY_HALF_POINTS, "both", first_line=True)
     paragraph_style(doc, "署名", BODY_FONT, BODY_HALF_POINTS, "right", first_line=False)
     paragraph_style(doc, "成文日期", BODY_FONT, BODY_HALF_POINTS, "right", first_line=False)
-    page_number = paragraph_style(doc, "页码", PAGE_NUMBER_FONT, PAGE_NUMBER_HALF_POINTS,
-                                  "right", first_line=False)
-    set_fonts(page_number.element.get_or_add_rPr(), PAGE_NUMBER_FONT, latin=PAGE_NUMBER_FONT,
-              size=PAGE_NUMBER_HALF_POINTS)
+    page_number = paragraph_style(
+        doc, "页码", PAGE_NUMBER_FONT, PAGE_NUMBER_HALF_POINTS, "right", first_line=False
+    )
+    set_fonts(
+        page_number.element.get_or_add_rPr(),
+        PAGE_NUMBER_FONT,
+        latin=PAGE_NUMBER_FONT,
+        size=PAGE_NUMBER_HALF_POINTS,
+    )
     child(page_number.element.get_or_add_pPr(), "w:spacing", line="240", lineRule="auto")
     heading2 = doc.styles.add_style("二级标题", WD_STYLE_TYPE.CHARACTER)
     set_fonts(heading2.element.get_or_add_rPr(), HEADING2_FONT)
@@ -161,8 +183,9 @@ def make_body(doc) -> None:
     add_paragraph(doc, "{%p for part in parts %}")
     add_paragraph(doc, "{{ part.heading }}", "一级标题")
     add_paragraph(doc, "{%p for paragraph in part.paragraphs %}")
-    add_paragraph(doc, "", runs=[("{{ paragraph.lead }}", "二级标题"),
-                                 ("{{ paragraph.body }}", None)])
+    add_paragraph(
+        doc, "", runs=[("{{ paragraph.lead }}", "二级标题"), ("{{ paragraph.body }}", None)]
+    )
     add_paragraph(doc, "{%p endfor %}")
     add_paragraph(doc, "{%p endfor %}")
     add_paragraph(doc, "{{ closing }}")
@@ -187,14 +210,21 @@ def set_page(doc) -> None:
 
 
 def page_number_paragraph(paragraph, odd: bool) -> None:
-    """"— N —" with a PAGE field: odd pages right one character in, even pages left."""
+    """ "— N —" with a PAGE field: odd pages right one character in, even pages left."""
     paragraph.style = "页码"
     ppr = paragraph._p.get_or_add_pPr()
     side = "right" if odd else "left"
     child(ppr, "w:ind", **{side: str(round(CHAR_TWIPS)), f"{side}Chars": "100"})
     child(ppr, "w:jc", val=side)
-    pieces = [("text", "— "), ("begin", None), ("instr", " PAGE "), ("separate", None),
-              ("text", "1"), ("end", None), ("text", " —")]
+    pieces = [
+        ("text", "— "),
+        ("begin", None),
+        ("instr", " PAGE "),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+        ("text", " —"),
+    ]
     for kind, value in pieces:
         run = paragraph.add_run()
         set_fonts(run._r.get_or_add_rPr(), PAGE_NUMBER_FONT, latin=PAGE_NUMBER_FONT)

@@ -5,5 +5,14 @@ from reportgen.errors import Finding, ReportgenError, Severity, ValidationFailed
 
 __version__ = "0.1.0"
 
-__all__ = ["BuildResult", "Finding", "ReportgenError", "Severity", "ValidationFailed",
-           "__version__", "build_report", "init_workbook", "validate"]
+__all__ = [
+    "BuildResult",
+    "Finding",
+    "ReportgenError",
+    "Severity",
+    "ValidationFailed",
+    "__version__",
+    "build_report",
+    "init_workbook",
+    "validate",
+]

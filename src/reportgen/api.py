@@ -25,8 +25,9 @@ class BuildResult:
     warnings: tuple[Finding, ...]
 
 
-def init_workbook(path: Path, template: str = DEFAULT_TEMPLATE, year: int | None = None,
-                  force: bool = False) -> Path:
+def init_workbook(
+    path: Path, template: str = DEFAULT_TEMPLATE, year: int | None = None, force: bool = False
+) -> Path:
     """Write an empty workbook for ``template`` at ``path``; refuse to overwrite without force."""
     refuse_existing(path, force)
     write_workbook(path, load_schema(template), year=year)
@@ -58,8 +59,9 @@ def output_path(output_dir: Path, year: int, title: str, suffix: str = ".docx") 
     return output_dir / str(year) / (safe_filename(title) + suffix)
 
 
-def build_report(workbook: Path, output_dir: Path = Path("build"),
-                 template: str | None = None) -> BuildResult:
+def build_report(
+    workbook: Path, output_dir: Path = Path("build"), template: str | None = None
+) -> BuildResult:
     """Validate ``workbook`` and render its .docx; raise ValidationFailed on any error."""
     from reportgen.render import render_docx  # deferred: docxtpl is slow to import
 

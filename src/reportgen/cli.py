@@ -51,14 +51,22 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 template_option = click.option(
-    "--template", "-t", default=None, metavar="NAME|DIR",
+    "--template",
+    "-t",
+    default=None,
+    metavar="NAME|DIR",
     help="Template: a shipped name (letter) or a template folder. "
-         "Default: the one the workbook was made with.")
+    "Default: the one the workbook was made with.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="Language of messages: zh or en (default: from the locale).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of messages: zh or en (default: from the locale).",
+)
 @click.version_option(package_name="reportgen")
 @click.pass_context
 def main(ctx: click.Context, lang: str | None) -> None:
@@ -71,23 +79,36 @@ def main(ctx: click.Context, lang: str | None) -> None:
 
 @main.command()
 @click.argument("path", type=EXISTING_FILE)
-@click.option("--template", "-t", default="letter", show_default=True, metavar="NAME|DIR",
-              help="Template the workbook is for.")
-@click.option("--year", type=click.IntRange(2000, 2100), default=None,
-              help="Fill in the report year.")
+@click.option(
+    "--template",
+    "-t",
+    default="letter",
+    show_default=True,
+    metavar="NAME|DIR",
+    help="Template the workbook is for.",
+)
+@click.option(
+    "--year", type=click.IntRange(2000, 2100), default=None, help="Fill in the report year."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @handles_errors
 def init(path: Path, template: str, year: int | None, force: bool) -> None:
     """Write an empty workbook for staff to fill in."""
     api.init_workbook(path, template=template, year=year, force=force)
-    _say("Wrote {path}. Fill it in Excel or WPS, then run: reportgen validate {path}", path=path)
+    _say(_("Wrote {path}. Fill it in Excel or WPS, then run: reportgen validate {path}"), path=path)
 
 
 @main.command()
 @click.argument("path", type=EXISTING_FILE)
 @template_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @handles_errors
 def validate(path: Path, template: str | None, fmt: str) -> None:
     """List every problem in a workbook, at its sheet and cell. Exit 1 if any is an error."""
@@ -98,15 +119,25 @@ def validate(path: Path, template: str | None, fmt: str) -> None:
     else:
         if result.findings:
             click.echo(findings_text(result.findings, lang))
-        click.echo(summary_line(result.findings, lang) if result.findings
-                   else translate(_("{file}: no problems found."), lang).format(file=path))
+        click.echo(
+            summary_line(result.findings, lang)
+            if result.findings
+            else translate(_("{file}: no problems found."), lang).format(file=path)
+        )
     sys.exit(0 if result.ok else 1)
 
 
 @main.command()
 @click.argument("path", type=EXISTING_FILE)
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("build"), show_default=True, help="Output folder.")
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder.",
+)
 @template_option
 @handles_errors
 def build(path: Path, output_dir: Path, template: str | None) -> None:

@@ -129,8 +129,9 @@ def _section(number: int, section: Section) -> Paragraph:
 
 def _points(points: tuple[Point, ...]) -> str:
     """一是强化组织领导。贯彻落实……二是……: the points run together in one paragraph."""
-    return "".join(f"{chinese_number(i)}是{sentence(p.title)}{p.body}"
-                   for i, p in enumerate(points, start=1))
+    return "".join(
+        f"{chinese_number(i)}是{sentence(p.title)}{p.body}" for i, p in enumerate(points, start=1)
+    )
 
 
 def _indicators(indicators: tuple[Indicator, ...]) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from reportgen.i18n import translate
+from reportgen.i18n import _, translate
 
 
 class Severity(str, Enum):
@@ -105,5 +105,5 @@ class ValidationFailed(ReportgenError):
 
     def __init__(self, findings: list[Finding]) -> None:
         errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-        super().__init__("The workbook has {count} error(s); nothing was written.", count=errors)
+        super().__init__(_("The workbook has {count} error(s); nothing was written."), count=errors)
         self.findings = findings

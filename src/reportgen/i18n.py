@@ -7,7 +7,7 @@ Catalogs are read from the .po file directly with Babel, so there is no compile 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 LANGUAGES = ("zh", "en")
@@ -27,14 +27,14 @@ def default_language() -> str:
     return "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(lang: str) -> dict[str, str]:
     """The msgid → translation table of ``lang``; empty for English (ids are English)."""
     if lang == "en":
         return {}
     from babel.messages.pofile import read_po  # deferred: keeps `reportgen --help` fast
 
-    po = resources.files("reportgen.locale").joinpath(lang, "LC_MESSAGES", "reportgen.po")
+    po = resources.files("reportgen.locale") / lang / "LC_MESSAGES" / "reportgen.po"
     with po.open("rb") as handle:
         catalog = read_po(handle)
     return {str(m.id): str(m.string) for m in catalog if m.id and m.string}

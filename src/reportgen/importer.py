@@ -13,8 +13,9 @@ from reportgen.model import Part, Point, Report, Section
 from reportgen.schema import Schema
 from reportgen.validate import parse_date
 
-_HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）",
-                               "?": "？", "!": "！"})
+_HALF_TO_FULL = str.maketrans(
+    {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
+)
 _PART = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 _SECTION = re.compile(r"^（([一二三四五六七八九十]+)）([^。]+)。(.*)$")
 _POINT = re.compile(r"([一二三四五六七八九十]+)是")
@@ -42,7 +43,7 @@ def split_points(text: str) -> tuple[str, tuple[Point, ...]]:
     lead = text[: starts[0].start()]
     for index, match in enumerate(starts):
         cursor = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        chunk = text[match.end(): cursor]
+        chunk = text[match.end() : cursor]
         title, _stop, body = chunk.partition("。")
         points.append(Point(title=title, body=body))
     return lead, tuple(points)
@@ -71,7 +72,7 @@ def parse_letter_text(text: str, schema: Schema) -> Report:
     draft.fields["recipient"] = lines[body_start].rstrip("：")
     draft.fields["intro"] = lines[body_start + 1]
     closing_at = next(i for i, line in enumerate(lines) if line in _CLOSINGS)
-    for line in lines[body_start + 2: closing_at]:
+    for line in lines[body_start + 2 : closing_at]:
         match = _PART.match(line)
         if match:
             draft.parts.append((match.group(2), []))
@@ -87,13 +88,21 @@ def _report(draft: _Draft, schema: Schema, date_text: str) -> Report:
     if date is None:
         raise ValueError(f"not a date: {date_text}")
     issuer = draft.fields["issuer"]
-    parts = tuple(_part(spec.key, spec.kind, title, lines)
-                  for spec, (title, lines) in zip(schema.parts, draft.parts))
-    return Report(template=schema.name, issuer=issuer, recipient=draft.fields["recipient"],
-                  year=date.year, title=schema.default_title.format(issuer=issuer,
-                                                                    year=date.year),
-                  signature_date=date, intro=draft.fields["intro"],
-                  closing=draft.fields["closing"], parts=parts)
+    parts = tuple(
+        _part(spec.key, spec.kind, title, lines)
+        for spec, (title, lines) in zip(schema.parts, draft.parts, strict=False)
+    )
+    return Report(
+        template=schema.name,
+        issuer=issuer,
+        recipient=draft.fields["recipient"],
+        year=date.year,
+        title=schema.default_title.format(issuer=issuer, year=date.year),
+        signature_date=date,
+        intro=draft.fields["intro"],
+        closing=draft.fields["closing"],
+        parts=parts,
+    )
 
 
 def _part(key: str, kind: str, title: str, lines: list[str]) -> Part:

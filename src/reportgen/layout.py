@@ -28,25 +28,55 @@ ORDER = "order"
 TEXT = "text"
 NUMBER = "number"
 
-_SECTION_NO = Column("节序", "section_no", ORDER, 7,
-                     "第几节：填 1、2、3……，同一节的各行填同一个数。编号（一）（二）由程序生成，不要手写。")
-_SECTION_TITLE = Column("节标题", "section_title", TEXT, 22,
-                        "本节标题，如“加强领导抓规划”，不写编号和句号。只需在本节第一行填写。")
-_POINT_NO = Column("要点序", "point_no", ORDER, 7,
-                   "本节内第几个要点：填 1、2、3……。“一是、二是”由程序生成，不要手写。")
-_POINT_TITLE = Column("要点标题", "point_title", TEXT, 24,
-                      "要点的小标题，如“强化组织领导”，不写“一是”和句号。")
-_POINT_BODY = Column("要点内容", "point_body", TEXT, 90,
-                     "要点的正文，一段话。可以从 Word 粘贴。")
+_SECTION_NO = Column(
+    "节序",
+    "section_no",
+    ORDER,
+    7,
+    "第几节：填 1、2、3……，同一节的各行填同一个数。编号（一）（二）由程序生成，不要手写。",
+)
+_SECTION_TITLE = Column(
+    "节标题",
+    "section_title",
+    TEXT,
+    22,
+    "本节标题，如“加强领导抓规划”，不写编号和句号。只需在本节第一行填写。",
+)
+_POINT_NO = Column(
+    "要点序",
+    "point_no",
+    ORDER,
+    7,
+    "本节内第几个要点：填 1、2、3……。“一是、二是”由程序生成，不要手写。",
+)
+_POINT_TITLE = Column(
+    "要点标题", "point_title", TEXT, 24, "要点的小标题，如“强化组织领导”，不写“一是”和句号。"
+)
+_POINT_BODY = Column("要点内容", "point_body", TEXT, 90, "要点的正文，一段话。可以从 Word 粘贴。")
 
 KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
     "data": (
-        Column("小节序", "section_no", ORDER, 7,
-               "第几个小节：填 1、2、3……。同一小节的多个指标行填同一个数。"),
-        Column("小节标题", "section_title", TEXT, 24,
-               "小节标题，如“办理行政案件情况”，不写编号和句号。只需在本小节第一行填写。"),
-        Column("内容", "text", TEXT, 60,
-               "本小节的文字说明；不公开时填“（略）”。也可以不填文字，改填右边的指标。"),
+        Column(
+            "小节序",
+            "section_no",
+            ORDER,
+            7,
+            "第几个小节：填 1、2、3……。同一小节的多个指标行填同一个数。",
+        ),
+        Column(
+            "小节标题",
+            "section_title",
+            TEXT,
+            24,
+            "小节标题，如“办理行政案件情况”，不写编号和句号。只需在本小节第一行填写。",
+        ),
+        Column(
+            "内容",
+            "text",
+            TEXT,
+            60,
+            "本小节的文字说明；不公开时填“（略）”。也可以不填文字，改填右边的指标。",
+        ),
         Column("指标", "indicator", TEXT, 24, "指标名称，如“受理行政案件”。"),
         Column("本年", "current", NUMBER, 10, "本年数值，只填数字。"),
         Column("上年", "previous", NUMBER, 10, "上年数值，只填数字；没有可不填。"),

@@ -14,8 +14,17 @@ from reportgen.i18n import _
 
 # Characters Windows, macOS or Linux refuse in a file name, replaced by a full-width look-alike.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-_FULL_WIDTH = {"\\": "＼", "/": "／", ":": "：", "*": "＊", "?": "？", '"': "＂",
-               "<": "＜", ">": "＞", "|": "｜"}
+_FULL_WIDTH = {
+    "\\": "＼",
+    "/": "／",
+    ":": "：",
+    "*": "＊",
+    "?": "？",
+    '"': "＂",
+    "<": "＜",
+    ">": "＞",
+    "|": "｜",
+}
 
 
 def safe_filename(name: str, limit: int = 120) -> str:
@@ -38,18 +47,21 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".reportgen-", suffix=target.suffix,
-                                        dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=".reportgen-", suffix=target.suffix, dir=target.parent
+        )
     except OSError as exc:
-        raise OutputError(_("Cannot write to {file}: {error}"), file=str(target),
-                          error=exc.strerror or str(exc)) from exc
+        raise OutputError(
+            _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or str(exc)
+        ) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.replace(tmp, target)
     except OSError as exc:
-        raise OutputError(_("Cannot write to {file}: {error}"), file=str(target),
-                          error=exc.strerror or str(exc)) from exc
+        raise OutputError(
+            _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or str(exc)
+        ) from exc
     finally:
         tmp.unlink(missing_ok=True)

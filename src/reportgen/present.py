@@ -30,12 +30,13 @@ def _line(finding: Finding, lang: str) -> str:
 
 
 def summary_line(findings: Iterable[Finding], lang: str) -> str:
-    """"2 errors, 1 warning" (or its Chinese) for the end of a report."""
+    """ "2 errors, 1 warning" (or its Chinese) for the end of a report."""
     items = list(findings)
     errors = sum(1 for f in items if f.severity is Severity.ERROR)
     warnings = len(items) - errors
     return translate(_("{errors} error(s), {warnings} warning(s)"), lang).format(
-        errors=errors, warnings=warnings)
+        errors=errors, warnings=warnings
+    )
 
 
 def findings_json(findings: Iterable[Finding], lang: str) -> str:

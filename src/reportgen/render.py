@@ -49,8 +49,11 @@ def _render(schema: Schema, context: RenderContext) -> Any:
     try:
         template.render(context.as_template_data(), jinja_env=_jinja_env(), autoescape=True)
     except JinjaError as exc:
-        raise TemplateError(_("{file}: the template cannot be filled: {error}"),
-                            file=str(schema.docx_path), error=str(exc)) from exc
+        raise TemplateError(
+            _("{file}: the template cannot be filled: {error}"),
+            file=str(schema.docx_path),
+            error=str(exc),
+        ) from exc
     return template.docx
 
 

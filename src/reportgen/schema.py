@@ -116,7 +116,9 @@ def load_schema(name_or_dir: str | Path = DEFAULT_TEMPLATE) -> Schema:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(_("{file}: not valid TOML: {error}"), file=str(path), error=str(exc))
+        raise TemplateError(
+            _("{file}: not valid TOML: {error}"), file=str(path), error=str(exc)
+        ) from exc
     schema = _schema_from_data(data, folder, path)
     if not schema.docx_path.is_file():
         raise TemplateError(_("{file}: the Word template is missing."), file=str(schema.docx_path))
@@ -141,7 +143,9 @@ def _schema_from_data(data: dict[str, Any], folder: Path, path: Path) -> Schema:
             max_rows=int(data.get("max_rows", 2000)),
         )
     except (KeyError, TypeError) as exc:
-        raise TemplateError(_("{file}: missing or unknown key: {error}"), file=str(path), error=exc)
+        raise TemplateError(
+            _("{file}: missing or unknown key: {error}"), file=str(path), error=exc
+        ) from exc
     _check_schema(schema, path)
     return schema
 
@@ -152,15 +156,22 @@ def _check_schema(schema: Schema, path: Path) -> None:
         if spec.type not in FIELD_TYPES:
             raise TemplateError(
                 _("{file}: field '{key}' has unknown type '{type}' (known: {known})."),
-                file=str(path), key=spec.key, type=spec.type, known=", ".join(FIELD_TYPES),
+                file=str(path),
+                key=spec.key,
+                type=spec.type,
+                known=", ".join(FIELD_TYPES),
             )
     for part in schema.parts:
         if part.kind not in PART_KINDS:
             raise TemplateError(
                 _("{file}: part '{key}' has unknown kind '{type}' (known: {known})."),
-                file=str(path), key=part.key, type=part.kind, known=", ".join(PART_KINDS),
+                file=str(path),
+                key=part.key,
+                type=part.kind,
+                known=", ".join(PART_KINDS),
             )
     for needed in ("issuer", "recipient", "year", "signature_date", "intro", "closing"):
         if needed not in {f.key for f in schema.fields}:
-            raise TemplateError(_("{file}: required field '{key}' is not declared."),
-                                file=str(path), key=needed)
+            raise TemplateError(
+                _("{file}: required field '{key}' is not declared."), file=str(path), key=needed
+            )

@@ -31,18 +31,40 @@ class Findings:
     file: str
     items: list[Finding] = field(default_factory=list)
 
-    def add(self, severity: Severity, code: str, message: str, hint: str = "",
-            sheet: str = "", cell: str = "", **params: Any) -> None:
+    def add(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        hint: str = "",
+        sheet: str = "",
+        cell: str = "",
+        **params: Any,
+    ) -> None:
         """Record one finding."""
         self.items.append(Finding(severity, code, message, hint, self.file, sheet, cell, params))
 
-    def error(self, code: str, message: str, hint: str = "", sheet: str = "", cell: str = "",
-              **params: Any) -> None:
+    def error(
+        self,
+        code: str,
+        message: str,
+        hint: str = "",
+        sheet: str = "",
+        cell: str = "",
+        **params: Any,
+    ) -> None:
         """Record an error: the build will refuse the workbook."""
         self.add(Severity.ERROR, code, message, hint, sheet, cell, **params)
 
-    def warning(self, code: str, message: str, hint: str = "", sheet: str = "", cell: str = "",
-                **params: Any) -> None:
+    def warning(
+        self,
+        code: str,
+        message: str,
+        hint: str = "",
+        sheet: str = "",
+        cell: str = "",
+        **params: Any,
+    ) -> None:
         """Record a warning: shown, but the build goes on."""
         self.add(Severity.WARNING, code, message, hint, sheet, cell, **params)
 
@@ -85,9 +107,15 @@ def _build_report(data: WorkbookData, schema: Schema, findings: Findings) -> Rep
         return None
     title = info.get("title") or schema.default_title.format(**info)
     return Report(
-        template=schema.name, issuer=info["issuer"], recipient=info["recipient"],
-        year=info["year"], title=title, signature_date=info["signature_date"],
-        intro=info["intro"], closing=info["closing"], doc_number=info.get("doc_number", ""),
+        template=schema.name,
+        issuer=info["issuer"],
+        recipient=info["recipient"],
+        year=info["year"],
+        title=title,
+        signature_date=info["signature_date"],
+        intro=info["intro"],
+        closing=info["closing"],
+        doc_number=info.get("doc_number", ""),
         parts=tuple(p for p in parts if p is not None),
     )
 
@@ -99,10 +127,14 @@ def _sheet(data: WorkbookData, name: str, findings: Findings) -> SheetData | Non
     """The sheet called ``name``, or an error saying it is missing and which sheets exist."""
     sheet = data.sheets.get(name)
     if sheet is None:
-        findings.error("sheet-missing", _("Sheet '{name}' is missing (sheets found: {found})."),
-                       _("Rename the sheet back to '{name}', or start again from "
-                         "`reportgen init`."), sheet=name, name=name,
-                       found="、".join(data.sheets) or "-")
+        findings.error(
+            "sheet-missing",
+            _("Sheet '{name}' is missing (sheets found: {found})."),
+            _("Rename the sheet back to '{name}', or start again from `reportgen init`."),
+            sheet=name,
+            name=name,
+            found="、".join(data.sheets) or "-",
+        )
     return sheet
 
 
@@ -113,11 +145,16 @@ def _headers_match(sheet: SheetData, expected: tuple[str, ...], findings: Findin
         found, _changed = clean_text(header[index].value) if index < len(header) else ("", False)
         if found != name:
             ref = header[index].ref if index < len(header) else f"{chr(65 + index)}1"
-            findings.error("header-changed",
-                           _("Column header is '{found}', expected '{expected}'."),
-                           _("Row 1 must read: {headers}. Undo the change to the header row."),
-                           sheet=sheet.name, cell=ref, found=found, expected=name,
-                           headers=" | ".join(expected))
+            findings.error(
+                "header-changed",
+                _("Column header is '{found}', expected '{expected}'."),
+                _("Row 1 must read: {headers}. Undo the change to the header row."),
+                sheet=sheet.name,
+                cell=ref,
+                found=found,
+                expected=name,
+                headers=" | ".join(expected),
+            )
             return False
     return True
 
@@ -126,10 +163,13 @@ def _text(cell: Cell, sheet: str, findings: Findings) -> str:
     """The cell's cleaned text, with a warning if cleaning changed it."""
     text, changed = clean_text(cell.value)
     if changed and text:
-        findings.warning("text-cleaned",
-                         _("Removed spaces, line breaks or invisible characters."),
-                         _("Check that the text still reads as intended."),
-                         sheet=sheet, cell=cell.ref)
+        findings.warning(
+            "text-cleaned",
+            _("Removed spaces, line breaks or invisible characters."),
+            _("Check that the text still reads as intended."),
+            sheet=sheet,
+            cell=cell.ref,
+        )
     return text
 
 
@@ -146,9 +186,13 @@ def _read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[s
     for spec in schema.fields:
         row = rows.get(spec.label)
         if row is None:
-            findings.error("field-row-missing", _("The row '{label}' is missing."),
-                           _("Add a row with '{label}' in column A and its value in column B."),
-                           sheet=sheet.name, label=spec.label)
+            findings.error(
+                "field-row-missing",
+                _("The row '{label}' is missing."),
+                _("Add a row with '{label}' in column A and its value in column B."),
+                sheet=sheet.name,
+                label=spec.label,
+            )
             continue
         cell = row[1] if len(row) > 1 else Cell(None, f"B{_row_number(row[0].ref)}")
         value = _field_value(spec, cell, sheet.name, findings)
@@ -168,9 +212,15 @@ def _field_value(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) ->
         if spec.default:
             return spec.default
         if spec.required:
-            findings.error("required-empty", _("{label} is empty."),
-                           _("Fill in {label}: {help}"), sheet=sheet, cell=cell.ref,
-                           label=spec.label, help=spec.help)
+            findings.error(
+                "required-empty",
+                _("{label} is empty."),
+                _("Fill in {label}: {help}"),
+                sheet=sheet,
+                cell=cell.ref,
+                label=spec.label,
+                help=spec.help,
+            )
         return "" if not spec.required else None
     parse = _PARSERS.get(spec.type, _parse_text)
     return parse(spec, cell, sheet, findings)
@@ -179,10 +229,16 @@ def _field_value(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) ->
 def _parse_text(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> str | None:
     text = _text(cell, sheet, findings)
     if len(text) > spec.max_length:
-        findings.error("text-too-long",
-                       _("{label} is {length} characters long; at most {limit} are allowed."),
-                       _("Shorten the text."), sheet=sheet, cell=cell.ref, label=spec.label,
-                       length=len(text), limit=spec.max_length)
+        findings.error(
+            "text-too-long",
+            _("{label} is {length} characters long; at most {limit} are allowed."),
+            _("Shorten the text."),
+            sheet=sheet,
+            cell=cell.ref,
+            label=spec.label,
+            length=len(text),
+            limit=spec.max_length,
+        )
         return None
     return text
 
@@ -191,9 +247,16 @@ def _parse_integer(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) 
     number = _as_int(cell.value)
     low, high = spec.minimum, spec.maximum
     if number is None or (low is not None and number < low) or (high is not None and number > high):
-        findings.error("not-integer", _("{label} must be a whole number, found '{value}'."),
-                       _("Type a number such as {example}."), sheet=sheet, cell=cell.ref,
-                       label=spec.label, value=clean_text(cell.value)[0], example=spec.example)
+        findings.error(
+            "not-integer",
+            _("{label} must be a whole number, found '{value}'."),
+            _("Type a number such as {example}."),
+            sheet=sheet,
+            cell=cell.ref,
+            label=spec.label,
+            value=clean_text(cell.value)[0],
+            example=spec.example,
+        )
         return None
     return number
 
@@ -213,10 +276,15 @@ def _as_int(value: Any) -> int | None:
 def _parse_date(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> dt.date | None:
     date = parse_date(cell.value)
     if date is None:
-        findings.error("not-date", _("{label} is not a date: '{value}'."),
-                       _("Type a date such as 2018-11-30, 2018/11/30, 2018.11.30 or "
-                         "2018年11月30日."), sheet=sheet, cell=cell.ref, label=spec.label,
-                       value=clean_text(cell.value)[0])
+        findings.error(
+            "not-date",
+            _("{label} is not a date: '{value}'."),
+            _("Type a date such as 2018-11-30, 2018/11/30, 2018.11.30 or 2018年11月30日."),
+            sheet=sheet,
+            cell=cell.ref,
+            label=spec.label,
+            value=clean_text(cell.value)[0],
+        )
     return date
 
 
@@ -238,16 +306,28 @@ def parse_date(value: Any) -> dt.date | None:
 def _parse_docnumber(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> str | None:
     text = _parse_text(spec, cell, sheet, findings)
     if text is not None and not _DOC_NUMBER.match(text):
-        findings.error("bad-doc-number", _("{label} '{value}' is not in the standard form."),
-                       _("Write it like 杭公函〔2018〕12号: 〔〕 brackets, a four-digit year, the "
-                         "number without 第 or leading zeros."), sheet=sheet, cell=cell.ref,
-                       label=spec.label, value=text)
+        findings.error(
+            "bad-doc-number",
+            _("{label} '{value}' is not in the standard form."),
+            _(
+                "Write it like 杭公函〔2018〕12号: 〔〕 brackets, a four-digit year, the "
+                "number without 第 or leading zeros."
+            ),
+            sheet=sheet,
+            cell=cell.ref,
+            label=spec.label,
+            value=text,
+        )
         return None
     return text
 
 
-_PARSERS = {"text": _parse_text, "integer": _parse_integer, "date": _parse_date,
-            "docnumber": _parse_docnumber}
+_PARSERS = {
+    "text": _parse_text,
+    "integer": _parse_integer,
+    "date": _parse_date,
+    "docnumber": _parse_docnumber,
+}
 
 
 # ---------------------------------------------------------------- part sheets
@@ -264,8 +344,9 @@ class _Row:
         return self.cells[key]
 
 
-def _read_part(data: WorkbookData, spec: PartSpec, schema: Schema,
-               findings: Findings) -> Part | None:
+def _read_part(
+    data: WorkbookData, spec: PartSpec, schema: Schema, findings: Findings
+) -> Part | None:
     """One body part from its sheet, or None if the sheet cannot be used."""
     sheet = _sheet(data, spec.sheet, findings)
     columns = columns_for(spec.kind)
@@ -273,17 +354,31 @@ def _read_part(data: WorkbookData, spec: PartSpec, schema: Schema,
         return None
     rows = _data_rows(sheet, columns)
     if len(rows) > schema.max_rows:
-        findings.error("too-many-rows", _("The sheet has {count} rows; at most {limit} are "
-                                          "allowed."), _("Split the report or remove rows."),
-                       sheet=sheet.name, count=len(rows), limit=schema.max_rows)
+        findings.error(
+            "too-many-rows",
+            _("The sheet has {count} rows; at most {limit} are allowed."),
+            _("Split the report or remove rows."),
+            sheet=sheet.name,
+            count=len(rows),
+            limit=schema.max_rows,
+        )
         return None
-    reader = {"data": _read_data_part, "sections": _read_sections_part,
-              "points": _read_points_part}[spec.kind]
+    reader = {
+        "data": _read_data_part,
+        "sections": _read_sections_part,
+        "points": _read_points_part,
+    }[spec.kind]
     part = reader(spec, sheet.name, rows, findings)
     if part is not None and spec.required and not (part.sections or part.points or part.lead):
-        findings.error("part-empty", _("The sheet '{name}' has no content."),
-                       _("Fill in this part: {help}"), sheet=sheet.name, cell="A2",
-                       name=sheet.name, help=spec.help)
+        findings.error(
+            "part-empty",
+            _("The sheet '{name}' has no content."),
+            _("Fill in this part: {help}"),
+            sheet=sheet.name,
+            cell="A2",
+            name=sheet.name,
+            help=spec.help,
+        )
     return part
 
 
@@ -294,8 +389,10 @@ def _data_rows(sheet: SheetData, columns: tuple[Column, ...]) -> list[_Row]:
         if all(clean_text(c.value)[0] == "" for c in cells[: len(columns)]):
             continue
         number = _row_number(cells[0].ref)
-        keyed = {col.key: (cells[i] if i < len(cells) else Cell(None, f"{chr(65 + i)}{number}"))
-                 for i, col in enumerate(columns)}
+        keyed = {
+            col.key: (cells[i] if i < len(cells) else Cell(None, f"{chr(65 + i)}{number}"))
+            for i, col in enumerate(columns)
+        }
         rows.append(_Row(number, keyed))
     return rows
 
@@ -305,14 +402,20 @@ def _order(row: _Row, key: str, sheet: str, findings: Findings) -> int | None:
     cell = row.get(key)
     number = _as_int(cell.value)
     if number is None or number < 1:
-        findings.error("bad-order", _("'{value}' is not an order number."),
-                       _("Type 1, 2, 3 … ; numbering such as 一、 or （一） is added for you."),
-                       sheet=sheet, cell=cell.ref, value=clean_text(cell.value)[0])
+        findings.error(
+            "bad-order",
+            _("'{value}' is not an order number."),
+            _("Type 1, 2, 3 … ; numbering such as 一、 or （一） is added for you."),
+            sheet=sheet,
+            cell=cell.ref,
+            value=clean_text(cell.value)[0],
+        )
     return number
 
 
-def _group(rows: list[_Row], key: str, sheet: str,
-           findings: Findings) -> list[tuple[int, list[_Row]]]:
+def _group(
+    rows: list[_Row], key: str, sheet: str, findings: Findings
+) -> list[tuple[int, list[_Row]]]:
     """Rows grouped by the order number in column ``key``, groups sorted by that number."""
     groups: dict[int, list[_Row]] = {}
     for row in rows:
@@ -328,9 +431,13 @@ def _section_title(rows: list[_Row], sheet: str, findings: Findings) -> str:
         text = _text(row.get("section_title"), sheet, findings)
         if text:
             return text.rstrip("。")
-    findings.error("section-title-empty", _("The section has no title."),
-                   _("Type the section title on its first row."), sheet=sheet,
-                   cell=rows[0].get("section_title").ref)
+    findings.error(
+        "section-title-empty",
+        _("The section has no title."),
+        _("Type the section title on its first row."),
+        sheet=sheet,
+        cell=rows[0].get("section_title").ref,
+    )
     return ""
 
 
@@ -339,13 +446,21 @@ def _point(row: _Row, sheet: str, findings: Findings) -> Point:
     title = _text(row.get("point_title"), sheet, findings)
     body = _text(row.get("point_body"), sheet, findings)
     if not title:
-        findings.error("point-title-empty", _("The point title is empty."),
-                       _("Type a short title for this point, or delete the whole row."),
-                       sheet=sheet, cell=row.get("point_title").ref)
+        findings.error(
+            "point-title-empty",
+            _("The point title is empty."),
+            _("Type a short title for this point, or delete the whole row."),
+            sheet=sheet,
+            cell=row.get("point_title").ref,
+        )
     if not body:
-        findings.error("point-body-empty", _("The point text is empty."),
-                       _("Type the text of this point, or delete the whole row."),
-                       sheet=sheet, cell=row.get("point_body").ref)
+        findings.error(
+            "point-body-empty",
+            _("The point text is empty."),
+            _("Type the text of this point, or delete the whole row."),
+            sheet=sheet,
+            cell=row.get("point_body").ref,
+        )
     return Point(title=title, body=body)
 
 
@@ -354,15 +469,19 @@ def _points(rows: list[_Row], sheet: str, findings: Findings) -> tuple[Point, ..
     points = []
     for number, group in _group(rows, "point_no", sheet, findings):
         for row in group[1:]:
-            findings.error("duplicate-order", _("Order number {number} is used twice."),
-                           _("Number the rows 1, 2, 3 … without repeats."),
-                           sheet=sheet, cell=row.get("point_no").ref, number=number)
+            findings.error(
+                "duplicate-order",
+                _("Order number {number} is used twice."),
+                _("Number the rows 1, 2, 3 … without repeats."),
+                sheet=sheet,
+                cell=row.get("point_no").ref,
+                number=number,
+            )
         points.append(_point(group[0], sheet, findings))
     return tuple(points)
 
 
-def _read_sections_part(spec: PartSpec, sheet: str, rows: list[_Row],
-                        findings: Findings) -> Part:
+def _read_sections_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
     """A 主要工作-style part: sections (节) each holding points (要点)."""
     sections = []
     for _number, group in _group(rows, "section_no", sheet, findings):
@@ -386,10 +505,15 @@ def _read_data_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Find
         title = _section_title(group, sheet, findings)
         text = next((t for t in (_text(r.get("text"), sheet, findings) for r in group) if t), "")
         indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
-        if not text and not indicators:
-            findings.error("section-empty", _("The subsection has neither text nor figures."),
-                           _("Type its text (or （略）), or fill 指标 and 本年."),
-                           sheet=sheet, cell=group[0].get("text").ref)
+        named = any(clean_text(r.get("indicator").value)[0] for r in group)
+        if not text and not named:
+            findings.error(
+                "section-empty",
+                _("The subsection has neither text nor figures."),
+                _("Type its text (or （略）), or fill 指标 and 本年."),
+                sheet=sheet,
+                cell=group[0].get("text").ref,
+            )
         sections.append(Section(title=title, text=text, indicators=indicators))
     return Part(key=spec.key, title=spec.title, sections=tuple(sections))
 
@@ -418,8 +542,13 @@ def _number(cell: Cell, sheet: str, findings: Findings, required: bool) -> float
     try:
         number = float(text)
     except ValueError:
-        findings.error("not-number", _("'{value}' is not a number."),
-                       _("Type digits only, such as 1234 or 98.5; put the unit in 单位."),
-                       sheet=sheet, cell=cell.ref, value=text)
+        findings.error(
+            "not-number",
+            _("'{value}' is not a number."),
+            _("Type digits only, such as 1234 or 98.5; put the unit in 单位."),
+            sheet=sheet,
+            cell=cell.ref,
+            value=text,
+        )
         return None
     return int(number) if number.is_integer() else number

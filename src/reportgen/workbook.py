@@ -61,7 +61,7 @@ def read_workbook(path: Path) -> WorkbookData:
         category = book.properties.category or ""
     finally:
         book.close()
-    template = category[len(TEMPLATE_TAG):] if category.startswith(TEMPLATE_TAG) else ""
+    template = category[len(TEMPLATE_TAG) :] if category.startswith(TEMPLATE_TAG) else ""
     return WorkbookData(path=path, sheets=sheets, template=template)
 
 
@@ -73,14 +73,24 @@ def _open(path: Path) -> Any:
     if not path.is_file():
         raise WorkbookError(_("{file}: file not found."), file=str(path))
     if path.suffix.lower() == ".xls":
-        raise WorkbookError(_("{file}: this is an old .xls workbook. Open it in Excel or WPS "
-                              "and save it as .xlsx (Excel 工作簿)."), file=str(path))
+        raise WorkbookError(
+            _(
+                "{file}: this is an old .xls workbook. Open it in Excel or WPS "
+                "and save it as .xlsx (Excel 工作簿)."
+            ),
+            file=str(path),
+        )
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise WorkbookError(_("{file}: not a readable .xlsx workbook ({error}). Save it from "
-                              "Excel or WPS as .xlsx and try again."),
-                            file=str(path), error=type(exc).__name__) from exc
+        raise WorkbookError(
+            _(
+                "{file}: not a readable .xlsx workbook ({error}). Save it from "
+                "Excel or WPS as .xlsx and try again."
+            ),
+            file=str(path),
+            error=type(exc).__name__,
+        ) from exc
 
 
 def _read_sheet(ws: Any) -> SheetData:
@@ -89,8 +99,9 @@ def _read_sheet(ws: Any) -> SheetData:
 
     rows = []
     for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        rows.append(tuple(Cell(v, f"{get_column_letter(c)}{r}")
-                          for c, v in enumerate(values, start=1)))
+        rows.append(
+            tuple(Cell(v, f"{get_column_letter(c)}{r}") for c, v in enumerate(values, start=1))
+        )
     while rows and all(_blank(c.value) for c in rows[-1]):
         rows.pop()
     return SheetData(name=ws.title, rows=tuple(rows), hidden=ws.sheet_state != "visible")
@@ -103,8 +114,9 @@ def _blank(value: CellValue) -> bool:
 # ---------------------------------------------------------------- writing
 
 
-def write_workbook(path: Path, schema: Schema, report: Report | None = None,
-                   year: int | None = None) -> None:
+def write_workbook(
+    path: Path, schema: Schema, report: Report | None = None, year: int | None = None
+) -> None:
     """Write a workbook for ``schema``: blank, or filled from ``report``; whole or not at all."""
     from openpyxl import Workbook
 
@@ -132,7 +144,7 @@ def _header_style(ws: Any, headers: tuple[str, ...], comments: tuple[str, ...]) 
     from openpyxl.styles import Alignment, Font, PatternFill
 
     fill = PatternFill("solid", fgColor="DDEBF7")
-    for col, (header, comment) in enumerate(zip(headers, comments), start=1):
+    for col, (header, comment) in enumerate(zip(headers, comments, strict=False), start=1):
         cell = ws.cell(row=1, column=col, value=header)
         cell.font = Font(bold=True)
         cell.fill = fill
@@ -157,12 +169,19 @@ def _write_instructions(ws: Any, schema: Schema) -> None:
 
 def _instruction_lines(schema: Schema) -> list[tuple[str, bool]]:
     """The lines of the 说明 sheet, each with whether it is a heading."""
-    lines = [(f"填写说明：{schema.description}（模板 {schema.name}，版本 {schema.version}）", True),
-             ("1. 按各工作表填写，不要改工作表名称和第一行表头；编号（一、（一）、一是）由程序生成。", False),
-             ("2. 填好后运行 reportgen validate 本文件，按提示逐项修改；没有错误后运行 reportgen build 本文件。",
-              False),
-             ("3. 表头单元格的批注说明该列填什么。标 * 的项目必须填写。", False),
-             (f"工作表“{schema.info_sheet}”", True)]
+    lines = [
+        (f"填写说明：{schema.description}（模板 {schema.name}，版本 {schema.version}）", True),
+        (
+            "1. 按各工作表填写，不要改工作表名称和第一行表头；编号（一、（一）、一是）由程序生成。",
+            False,
+        ),
+        (
+            "2. 填好后运行 reportgen validate 本文件，按提示逐项修改；没有错误后运行 reportgen build 本文件。",
+            False,
+        ),
+        ("3. 表头单元格的批注说明该列填什么。标 * 的项目必须填写。", False),
+        (f"工作表“{schema.info_sheet}”", True),
+    ]
     for spec in schema.fields:
         star = "*" if spec.required and not spec.default else ""
         lines.append((f"{star}{spec.label}：{spec.help}", False))
@@ -179,7 +198,7 @@ def _write_info(ws: Any, schema: Schema, report: Report | None, year: int | None
 
     helps = ("项目名称，不要修改。", "在这一列填写内容。", "填写要求。")
     _header_style(ws, INFO_HEADERS, helps)
-    for width, col in zip((14, 80, 60), "ABC"):
+    for width, col in zip((14, 80, 60), "ABC", strict=False):
         ws.column_dimensions[col].width = width
     for row, spec in enumerate(schema.fields, start=2):
         star = "（必填）" if spec.required and not spec.default else "（选填）"
@@ -190,7 +209,8 @@ def _write_info(ws: Any, schema: Schema, report: Report | None, year: int | None
         if isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
         ws.cell(row=row, column=3, value=f"{star}{spec.help}").alignment = Alignment(
-            wrap_text=True, vertical="top")
+            wrap_text=True, vertical="top"
+        )
     _info_validations(ws, schema)
 
 
@@ -209,12 +229,21 @@ def _info_validations(ws: Any, schema: Schema) -> None:
 
     for row, spec in enumerate(schema.fields, start=2):
         if spec.type == "integer":
-            dv = DataValidation(type="whole", operator="between", formula1=str(spec.minimum or 0),
-                                formula2=str(spec.maximum or 999999), showErrorMessage=True,
-                                error="请填写整数，如 2018", errorTitle=spec.label)
+            dv = DataValidation(
+                type="whole",
+                operator="between",
+                formula1=str(spec.minimum or 0),
+                formula2=str(spec.maximum or 999999),
+                showErrorMessage=True,
+                error="请填写整数，如 2018",
+                errorTitle=spec.label,
+            )
         elif spec.key == "closing":
-            dv = DataValidation(type="list", formula1='"特此函告。,特此函复。,请予函复。,特此报告。"',
-                                showErrorMessage=False)
+            dv = DataValidation(
+                type="list",
+                formula1='"特此函告。,特此函复。,请予函复。,特此报告。"',
+                showErrorMessage=False,
+            )
         else:
             continue
         ws.add_data_validation(dv)
@@ -248,9 +277,14 @@ def _part_validations(ws: Any, columns: tuple[Column, ...], last: int) -> None:
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         if column.type == "order":
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1",
-                                error="请填写 1、2、3 这样的序号", errorTitle=column.header,
-                                showErrorMessage=True)
+            dv = DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="1",
+                error="请填写 1、2、3 这样的序号",
+                errorTitle=column.header,
+                showErrorMessage=True,
+            )
         elif column.key == "unit":
             dv = DataValidation(type="list", formula1='"件,人,次,项,个,%"', showErrorMessage=False)
         else:
@@ -264,14 +298,17 @@ def _part_rows(kind: str, part: Part | None) -> list[tuple[CellValue, ...]]:
     if kind == "points":
         lead = part.lead if part else None
         points = part.points if part else ()
-        return [(LEAD_MARKER, None, lead)] + [(n, p.title, p.body)
-                                              for n, p in enumerate(points, start=1)]
+        return [(LEAD_MARKER, None, lead)] + [
+            (n, p.title, p.body) for n, p in enumerate(points, start=1)
+        ]
     if part is None:
         return []
     if kind == "sections":
-        return [(s_no, s.title if p_no == 1 else None, p_no, p.title, p.body)
-                for s_no, s in enumerate(part.sections, start=1)
-                for p_no, p in enumerate(s.points, start=1)]
+        return [
+            (s_no, s.title if p_no == 1 else None, p_no, p.title, p.body)
+            for s_no, s in enumerate(part.sections, start=1)
+            for p_no, p in enumerate(s.points, start=1)
+        ]
     return _data_rows(part)
 
 
@@ -283,7 +320,15 @@ def _data_rows(part: Part) -> list[tuple[CellValue, ...]]:
             rows.append((number, section.title, section.text, None, None, None, None))
         for i, ind in enumerate(section.indicators):
             first = i == 0
-            rows.append((number, section.title if first else None,
-                         section.text if first and section.text else None,
-                         ind.name, ind.current, ind.previous, ind.unit or None))
+            rows.append(
+                (
+                    number,
+                    section.title if first else None,
+                    section.text if first and section.text else None,
+                    ind.name,
+                    ind.current,
+                    ind.previous,
+                    ind.unit or None,
+                )
+            )
     return rows

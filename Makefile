@@ -1,0 +1,40 @@
+# reportgen — every target sets up what it needs on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXAMPLE := inputs/example-2018.xlsx
+
+.PHONY: demo test lint bench clean template example catalog
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## set up, build the example report and say where it went
+	$(BIN)/reportgen build $(EXAMPLE) -o build
+
+test: $(STAMP) lint  ## lint, type-check and run the tests
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff format --check src tests tools benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)  ## speed figures as ratios against a baseline measured in the same run
+	$(BIN)/python benchmarks/run.py
+
+template: $(STAMP)  ## regenerate templates/letter/template.docx
+	$(BIN)/python tools/make_template.py templates/letter/template.docx
+
+example: $(STAMP)  ## regenerate the example workbook from the published 2018 letter
+	$(BIN)/python tools/make_example.py ../shared/reference/letter-2018.txt $(EXAMPLE)
+
+catalog: $(STAMP)  ## add new messages to the Chinese catalog
+	$(BIN)/python tools/update_catalog.py
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,56 @@
+"""Shared fixtures: the example workbook, the 2018 letter, and workbooks edited by code."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "inputs" / "example-2018.xlsx"
+LETTER = ROOT.parent / "shared" / "reference" / "letter-2018.txt"
+
+Edits = dict[tuple[str, str], Any]
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A private copy of the example workbook."""
+    target = tmp_path / "example.xlsx"
+    shutil.copy(EXAMPLE, target)
+    return target
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Callable[..., Path]:
+    """Make a copy of the example with cells changed and sheets deleted or renamed."""
+
+    def make(
+        edits: Edits | None = None,
+        delete: tuple[str, ...] = (),
+        rename: dict[str, str] | None = None,
+        name: str = "edited.xlsx",
+    ) -> Path:
+        book = load_workbook(EXAMPLE)
+        for (sheet, cell), value in (edits or {}).items():
+            book[sheet][cell] = value
+        for sheet in delete:
+            del book[sheet]
+        for old, new in (rename or {}).items():
+            book[old].title = new
+        target = tmp_path / name
+        book.save(target)
+        return target
+
+    return make
+
+
+def docx_paragraphs(path: Path) -> list[str]:
+    """The text of every body paragraph of a .docx."""
+    from docx import Document
+
+    return [p.text for p in Document(str(path)).paragraphs]

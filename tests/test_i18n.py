@@ -1,0 +1,45 @@
+"""Every message the code can show exists in Chinese and in English."""
+
+from __future__ import annotations
+
+from babel.messages.extract import extract_from_dir
+
+from reportgen.i18n import default_language, translate
+
+from .conftest import ROOT
+
+
+def _message_ids() -> set[str]:
+    return {
+        message
+        for _f, _l, message, _c, _x in extract_from_dir(
+            str(ROOT / "src" / "reportgen"), keywords={"_": None}
+        )
+    }
+
+
+def test_every_message_has_chinese() -> None:
+    ids = _message_ids()
+    assert len(ids) > 40
+    missing = sorted(m for m in ids if translate(m, "zh") == m)
+    assert missing == []
+
+
+def test_chinese_keeps_the_same_fields() -> None:
+    import string
+
+    def fields(text: str) -> set[str]:
+        return {name for _t, name, _s, _c in string.Formatter().parse(text) if name}
+
+    for message in _message_ids():
+        assert fields(translate(message, "zh")) == fields(message), message
+
+
+def test_default_language_follows_the_locale(monkeypatch) -> None:  # noqa: ANN001
+    for name in ("REPORTGEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    assert default_language() == "en"
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert default_language() == "zh"
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert default_language() == "en"

@@ -1,0 +1,151 @@
+"""The built example, reopened: text line for line, page, fonts, sizes, indents, footers."""
+
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+
+from reportgen.api import build_report
+
+from .conftest import EXAMPLE, LETTER, docx_paragraphs
+
+TWIPS_PER_EMU = 1 / 635
+
+
+def _same(text: str) -> str:
+    """Full- and half-width punctuation treated alike."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    [docx] = build_report(EXAMPLE, output_dir=out).outputs
+    return docx
+
+
+@pytest.fixture(scope="module")
+def document(built: Path):  # noqa: ANN201 - a python-docx Document
+    return Document(str(built))
+
+
+def _twips(length: int | None) -> int:
+    return round((length or 0) * TWIPS_PER_EMU)
+
+
+def test_output_path_is_year_and_title(built: Path) -> None:
+    assert built.parent.name == "2018"
+    assert built.name == "杭州市公安局关于2018年度法治政府建设工作情况的函.docx"
+
+
+@pytest.mark.skipif(not LETTER.exists(), reason="../shared/reference/letter-2018.txt not found")
+def test_every_line_of_the_letter_in_order(built: Path) -> None:
+    expected = [
+        _same(line) for line in LETTER.read_text(encoding="utf-8").splitlines()[1:] if line.strip()
+    ]
+    paragraphs = [_same(p) for p in docx_paragraphs(built) if p.strip()]
+    assert paragraphs[0] == "杭州市公安局关于2018年度法治政府建设工作情况的函"
+    assert paragraphs[1:] == expected
+
+
+def test_page_is_a4_with_gbt9704_margins(document) -> None:  # noqa: ANN001
+    section = document.sections[0]
+    assert (_twips(section.page_width), _twips(section.page_height)) == (11906, 16838)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert tuple(_twips(m) for m in margins) == (2098, 1984, 1587, 1474)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:linePitch")) == "579"
+
+
+def _style_font(document, name: str) -> tuple[str | None, float | None]:  # noqa: ANN001
+    style = document.styles[name]
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia")), style.font.size.pt if style.font.size else None
+
+
+@pytest.mark.parametrize(
+    ("style", "font", "size"),
+    [
+        ("Normal", "仿宋_GB2312", 16),
+        ("公文标题", "方正小标宋简体", 22),
+        ("主送机关", "仿宋_GB2312", 16),
+        ("一级标题", "黑体", 16),
+        ("署名", "仿宋_GB2312", 16),
+        ("成文日期", "仿宋_GB2312", 16),
+        ("页码", "宋体", 14),
+    ],
+)
+def test_style_fonts_and_sizes(document, style: str, font: str, size: int) -> None:  # noqa: ANN001
+    assert _style_font(document, style) == (font, size)
+
+
+def test_no_theme_font_can_override_east_asian_fonts(built: Path) -> None:
+    with zipfile.ZipFile(built) as package:
+        xml = package.read("word/styles.xml").decode() + package.read("word/document.xml").decode()
+    assert "eastAsiaTheme" not in xml and "asciiTheme" not in xml
+
+
+def _by_text(document, start: str):  # noqa: ANN001, ANN202
+    return next(p for p in document.paragraphs if p.text.startswith(start))
+
+
+def test_parts_have_their_styles_and_indents(document) -> None:  # noqa: ANN001
+    title = document.paragraphs[0]
+    assert title.style.name == "公文标题"
+    assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    recipient = _by_text(document, "市建设法治政府")
+    assert recipient.style.name == "主送机关" and recipient.text.endswith("：")
+    assert _twips(recipient.style.paragraph_format.first_line_indent) == 0
+    assert _by_text(document, "一、基本数据").style.name == "一级标题"
+    body = _by_text(document, "2018年，我局")
+    assert _twips(body.style.paragraph_format.first_line_indent) == 632  # two characters
+
+
+def test_run_in_heading_is_kai_then_fang_song(document) -> None:  # noqa: ANN001
+    paragraph = _by_text(document, "（一）加强领导抓规划。")
+    lead, body = paragraph.runs[0], paragraph.runs[1]
+    assert lead.text == "（一）加强领导抓规划。"
+    assert lead.style.name == "二级标题"
+    assert lead.style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "楷体_GB2312"
+    assert body.text.startswith("一是强化组织领导。")
+    assert body._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+def test_signature_and_date_by_the_unsealed_rule(document) -> None:  # noqa: ANN001
+    issuer, date = document.paragraphs[-2], document.paragraphs[-1]
+    assert (issuer.text, date.text) == ("杭州市公安局", "2018年11月30日")
+    assert document.paragraphs[-3].text == ""  # one blank line under the body
+    char = 8845 / 28
+    assert _twips(issuer.paragraph_format.right_indent) == round(5 * char)
+    assert _twips(date.paragraph_format.right_indent) == round(2 * char)
+
+
+def test_footers_carry_page_fields_on_both_sides(document) -> None:  # noqa: ANN001
+    section = document.sections[0]
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
+        paragraph = footer.paragraphs[0]
+        xml = paragraph._p.xml
+        assert "PAGE" in xml and paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
+        assert paragraph._p.pPr.find(qn("w:jc")).get(qn("w:val")) == side
+
+
+def test_properties_come_from_the_data(document) -> None:  # noqa: ANN001
+    props = document.core_properties
+    assert props.title == "杭州市公安局关于2018年度法治政府建设工作情况的函"
+    assert props.author == "杭州市公安局"
+    assert props.created.date().isoformat() == "2018-11-30"
+
+
+def test_markup_characters_appear_literally(edited: Callable[..., Path], tmp_path: Path) -> None:
+    text = "A&B <b>粗体</b> \"引号\" 'x' {{ title }} {% if 1 %}"
+    path = edited({("基本信息", "B8"): text})
+    [docx] = build_report(path, output_dir=tmp_path / "out").outputs
+    assert text in docx_paragraphs(docx)

@@ -1,0 +1,52 @@
+"""The workbook staff fill: what init writes, and that a written report reads back the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from reportgen.api import init_workbook, validate
+from reportgen.layout import headers_for
+from reportgen.schema import load_schema
+from reportgen.workbook import write_workbook
+
+from .conftest import EXAMPLE
+
+
+def test_init_lays_out_every_sheet_from_the_schema(tmp_path: Path) -> None:
+    path = init_workbook(tmp_path / "new.xlsx", year=2019)
+    book = load_workbook(path)
+    schema = load_schema("letter")
+    assert book.sheetnames == ["说明", "基本信息", "基本数据", "主要工作", "存在不足"]
+    assert book.properties.category == "reportgen:letter"
+    info = book["基本信息"]
+    assert [info.cell(row=r, column=1).value for r in range(2, 10)] == [
+        f.label for f in schema.fields
+    ]
+    assert info["B4"].value == 2019
+    assert info["B9"].value == "特此函告。"
+    for part in schema.parts:
+        sheet = book[part.sheet]
+        assert tuple(c.value for c in sheet[1]) == headers_for(part.kind)
+        assert sheet.freeze_panes == "A2"
+        assert all(c.comment is not None for c in sheet[1])
+        assert sheet.data_validations.dataValidation
+    assert book["存在不足"]["A2"].value == "导语"
+
+
+def test_instructions_are_generated_from_the_schema(tmp_path: Path) -> None:
+    book = load_workbook(init_workbook(tmp_path / "new.xlsx"))
+    text = "\n".join(str(row[0].value) for row in book["说明"].iter_rows())
+    for field in load_schema("letter").fields:
+        assert field.label in text
+    assert "工作表“主要工作”" in text
+
+
+def test_a_written_report_reads_back_equal(tmp_path: Path) -> None:
+    schema = load_schema("letter")
+    report = validate(EXAMPLE).report
+    assert report is not None
+    copy = tmp_path / "copy.xlsx"
+    write_workbook(copy, schema, report)
+    assert validate(copy).report == report

@@ -1,0 +1,35 @@
+"""Refresh src/reportgen/locale/zh/LC_MESSAGES/reportgen.po from the messages in the code.
+
+Existing translations are kept; new message ids are added untranslated and listed, so that a
+translator (or the test that checks every message has Chinese) finds them.
+Run:  python tools/update_catalog.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+PO = Path("src/reportgen/locale/zh/LC_MESSAGES/reportgen.po")
+
+
+def main() -> None:
+    old = read_po(PO.open("rb")) if PO.exists() else Catalog(locale="zh")
+    new = Catalog(locale="zh", project="reportgen", fuzzy=False)
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        "src/reportgen", keywords={"_": None}
+    ):
+        existing = old.get(message)
+        new.add(message, existing.string if existing else "")
+    with PO.open("wb") as handle:
+        write_po(handle, new, omit_header=False, no_location=True, width=0)
+    missing = [m.id for m in new if m.id and not m.string]
+    for message_id in missing:
+        print("untranslated:", message_id)
+
+
+if __name__ == "__main__":
+    main()
