@@ -52,6 +52,17 @@ _POINT_NO = Column(
 _POINT_TITLE = Column(
     "要点标题", "point_title", TEXT, 24, "要点的小标题，如“强化组织领导”，不写“一是”和句号。"
 )
+# 状态 (review status): empty or 已定稿 for text written this year; 待修改 where the row was
+# carried over from last year's workbook and still needs rewriting. Last column of every kind.
+STATUS = Column(
+    "状态",
+    "status",
+    TEXT,
+    10,
+    "审核状态：留空或填“已定稿”。由上年工作簿生成的行标为“待修改”，改写后删去或改为“已定稿”。",
+)
+STATUS_VALUES = ("待修改", "已定稿")
+
 _POINT_BODY = Column("要点内容", "point_body", TEXT, 90, "要点的正文，一段话。可以从 Word 粘贴。")
 
 KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -81,9 +92,10 @@ KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("本年", "current", NUMBER, 10, "本年数值，只填数字。"),
         Column("上年", "previous", NUMBER, 10, "上年数值，只填数字；没有可不填。"),
         Column("单位", "unit", TEXT, 8, "计量单位，如“件”“人”“%”。"),
+        STATUS,
     ),
-    "sections": (_SECTION_NO, _SECTION_TITLE, _POINT_NO, _POINT_TITLE, _POINT_BODY),
-    "points": (_POINT_NO, _POINT_TITLE, _POINT_BODY),
+    "sections": (_SECTION_NO, _SECTION_TITLE, _POINT_NO, _POINT_TITLE, _POINT_BODY, STATUS),
+    "points": (_POINT_NO, _POINT_TITLE, _POINT_BODY, STATUS),
 }
 
 

@@ -14,7 +14,14 @@ from typing import Any
 
 from reportgen.errors import WorkbookError
 from reportgen.i18n import _
-from reportgen.layout import INFO_HEADERS, INSTRUCTIONS_SHEET, LEAD_MARKER, Column, columns_for
+from reportgen.layout import (
+    INFO_HEADERS,
+    INSTRUCTIONS_SHEET,
+    LEAD_MARKER,
+    STATUS_VALUES,
+    Column,
+    columns_for,
+)
 from reportgen.model import Part, Report
 from reportgen.output import atomic_path
 from reportgen.schema import FieldSpec, PartSpec, Schema
@@ -287,6 +294,13 @@ def _part_validations(ws: Any, columns: tuple[Column, ...], last: int) -> None:
             )
         elif column.key == "unit":
             dv = DataValidation(type="list", formula1='"件,人,次,项,个,%"', showErrorMessage=False)
+        elif column.key == "status":
+            dv = DataValidation(
+                type="list",
+                formula1=f'"{",".join(STATUS_VALUES)}"',
+                showErrorMessage=True,
+                error="留空，或选“待修改”“已定稿”",
+            )
         else:
             continue
         ws.add_data_validation(dv)
