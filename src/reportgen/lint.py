@@ -154,6 +154,7 @@ def _docx_findings(document: Any, path: Path, schema: Schema | None) -> list[Fin
         if not any(p.code == "tag-unclosed" for p in problems):
             problems += _variable_problems(paragraphs, env, check)
         where = f"{path} ({name})" if name else str(path)
+        problems.sort(key=lambda p: p.paragraph)  # in reading order, as the user goes through
         findings += [_docx_finding(p, where, paragraphs) for p in problems]
     if schema is not None:
         findings += _shown_findings(schema, check.used, path)

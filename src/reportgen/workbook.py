@@ -195,8 +195,8 @@ def _instruction_lines(schema: Schema) -> list[tuple[str, bool]]:
     for number, part in enumerate(schema.parts, start=1):
         required = "必填" if part.required else "选填，不填则正文不含这一部分"
         title = schema.readable(part.title)
-        heading = f"“{title}”，" if title != part.sheet else ""
-        lines.append((f"工作表“{part.sheet}”（正文第 {number} 部分{heading}{required}）", True))
+        heading = f"“{title}”" if title != part.sheet else ""
+        lines.append((f"工作表“{part.sheet}”（正文第 {number} 部分{heading}，{required}）", True))
         lines.append((part.help, False))
     return lines
 
