@@ -103,6 +103,7 @@ def test_loop_variables_are_checked_against_their_element_type(tmp_path: Path) -
     [
         (["{%p if intro %}{%p endif %}"], "tag-prefix-twice", 0),
         (["开头：{%p if intro %}", "{%p endif %}"], "tag-prefix-text", 1),
+        (["{%p if intro %}{{ intro }}", "{%p endif %}"], "tag-prefix-text", 1),
         (["{%tr for p in parts %}", "{%tr endfor %}"], "tag-outside-table", 1),
         (["{% if intro %}有开头", "{% endif %}"], "block-across-paragraphs", 1),
         (["{%p if intro %}", "有开头", "{% endif %}"], "block-prefix-mismatch", 0),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import TemplateError
-from reportgen.schema import builtin_templates_dir, fill_title, key_line, load_schema, read_schema
+from reportgen.schema import builtin_templates_dir, fill_title, load_schema, read_schema
 
 
 def test_letter_schema() -> None:
@@ -165,10 +165,3 @@ def test_load_schema_error_shows_file_and_line(tmp_path: Path) -> None:
         load_schema(folder)
     line = _line_of("letter", 'kind = "sections"')
     assert str(info.value).startswith(f"{folder / 'schema.toml'}:{line}: Part 'main_work'")
-
-
-def test_key_line_counts_array_tables() -> None:
-    text = 'name = "x"\n[[parts]]\nkey = "a"\n[[parts]]\nkey = "b"\nkind = "c"\n'
-    assert key_line(text, ("name",)) == 1
-    assert key_line(text, ("parts", 1, "kind")) == 6
-    assert key_line(text, ("parts", 0, "kind")) == 2  # not there: the table's own line

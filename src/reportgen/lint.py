@@ -29,7 +29,8 @@ from reportgen.lint_tags import (
     placement_problems,
     read_story,
 )
-from reportgen.schema import Schema, key_line, read_schema, resolve_template
+from reportgen.schema import Schema, read_schema, resolve_template
+from reportgen.schema_check import key_line
 
 # The styles make_template.py defines and the layout relies on (render.py right-spaces 署名
 # and 成文日期 by name; check looks for the others): (name, paragraph or character).

@@ -165,11 +165,11 @@ def _prefix_problems(paragraph: TemplateParagraph) -> Iterator[Problem]:
             {**params, "count": len(whole)},
             "tag-prefix-twice",
         )
-    elif whole and _text_outside_tags(paragraph).strip():
+    elif whole and _text_beside(paragraph, whole[0]).strip():
         yield Problem(
             paragraph.number,
             _(
-                "“{text}”: a {{%{prefix} …%}} tag replaces its whole paragraph, so the other text in it is lost."
+                "“{text}”: a {{%{prefix} …%}} tag replaces its whole paragraph, so the other text and tags in it are lost."
             ),
             {**params, "prefix": whole[0].prefix},
             "tag-prefix-text",
@@ -186,12 +186,9 @@ def _prefix_problems(paragraph: TemplateParagraph) -> Iterator[Problem]:
             )
 
 
-def _text_outside_tags(paragraph: TemplateParagraph) -> str:
-    parts, cursor = [], 0
-    for tag in paragraph.tags:
-        parts.append(paragraph.text[cursor : tag.start])
-        cursor = tag.end
-    return "".join(parts) + paragraph.text[cursor:]
+def _text_beside(paragraph: TemplateParagraph, tag: Tag) -> str:
+    """What else the paragraph holds, other tags included: docxtpl drops all of it."""
+    return paragraph.text[: tag.start] + paragraph.text[tag.end :]
 
 
 def _run_problems(paragraph: TemplateParagraph, tag: Tag) -> Iterator[Problem]:

@@ -18,9 +18,9 @@ from reportgen.schema import (
     Schema,
     builtin_template_names,
     is_template_name,
-    key_line,
     load_schema,
 )
+from reportgen.schema_check import key_line
 from reportgen.text import display_width
 
 
