@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -230,6 +231,12 @@ def test_a_name_other_than_the_folder_is_a_warning(tmp_path: Path) -> None:
 def test_missing_or_broken_word_file(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     (folder / "template.docx").write_bytes(b"not a zip")
+    assert [c for c, _p, _t in _errors(folder)] == ["docx-unreadable"]
+    with zipfile.ZipFile(builtin_templates_dir() / "letter" / "template.docx") as good:
+        with zipfile.ZipFile(folder / "template.docx", "w") as bad:
+            for item in good.infolist():
+                broken = item.filename == "word/document.xml"
+                bad.writestr(item, b"<w:document" if broken else good.read(item))
     assert [c for c, _p, _t in _errors(folder)] == ["docx-unreadable"]
     (folder / "template.docx").unlink()
     assert [c for c, _p, _t in _errors(folder)] == ["file-missing"]

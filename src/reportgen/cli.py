@@ -18,7 +18,7 @@ from reportgen import api, template_folders
 from reportgen.errors import ReportgenError, Severity, ValidationFailed
 from reportgen.i18n import LANGUAGES, _, default_language, translate
 from reportgen.present import findings_json, findings_text, summary_line
-from reportgen.schema import load_schema
+from reportgen.schema import DEFAULT_TEMPLATE, load_schema
 
 EXISTING_FILE = click.Path(exists=False, dir_okay=False, path_type=Path)
 
@@ -183,7 +183,7 @@ def templates_show(name: str) -> None:
 @click.option(
     "--from",
     "source",
-    default="letter",
+    default=DEFAULT_TEMPLATE,
     show_default=True,
     metavar="NAME|DIR",
     help="Template to start from.",

@@ -103,6 +103,7 @@ def _open_docx(path: Path, findings: list[Finding]) -> Any:
     """The python-docx Document of ``path``, or None with a finding saying why not."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     if not path.is_file():
         findings.append(
@@ -116,7 +117,14 @@ def _open_docx(path: Path, findings: list[Finding]) -> Any:
         return None
     try:
         return Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        XMLSyntaxError,  # a part of the package is not well-formed XML
+        KeyError,
+        ValueError,
+        OSError,
+    ) as exc:
         findings.append(
             _error(
                 "docx-unreadable",
