@@ -232,11 +232,13 @@ def test_missing_or_broken_word_file(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     (folder / "template.docx").write_bytes(b"not a zip")
     assert [c for c, _p, _t in _errors(folder)] == ["docx-unreadable"]
-    with zipfile.ZipFile(builtin_templates_dir() / "letter" / "template.docx") as good:
-        with zipfile.ZipFile(folder / "template.docx", "w") as bad:
-            for item in good.infolist():
-                broken = item.filename == "word/document.xml"
-                bad.writestr(item, b"<w:document" if broken else good.read(item))
+    with (
+        zipfile.ZipFile(builtin_templates_dir() / "letter" / "template.docx") as good,
+        zipfile.ZipFile(folder / "template.docx", "w") as bad,
+    ):
+        for item in good.infolist():
+            broken = item.filename == "word/document.xml"
+            bad.writestr(item, b"<w:document" if broken else good.read(item))
     assert [c for c, _p, _t in _errors(folder)] == ["docx-unreadable"]
     (folder / "template.docx").unlink()
     assert [c for c, _p, _t in _errors(folder)] == ["file-missing"]
