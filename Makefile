@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := inputs/example-2018.xlsx
+EXAMPLE_ANNUAL := inputs/example-annual.xlsx
 
 .PHONY: demo test lint bench clean template example catalog
 
@@ -13,8 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## set up, build the example report and say where it went
+demo: $(STAMP)  ## set up, build both example reports and say where they went
 	$(BIN)/reportgen build $(EXAMPLE) -o build
+	$(BIN)/reportgen build $(EXAMPLE_ANNUAL) -o build
 
 test: $(STAMP) lint  ## lint, type-check and run the tests
 	$(BIN)/pytest -q
@@ -27,11 +29,13 @@ lint: $(STAMP)
 bench: $(STAMP)  ## speed figures as ratios against a baseline measured in the same run
 	$(BIN)/python benchmarks/run.py
 
-template: $(STAMP)  ## regenerate templates/letter/template.docx
+template: $(STAMP)  ## regenerate the Word template of every shipped kind (one generator)
 	$(BIN)/python tools/make_template.py templates/letter/template.docx
+	$(BIN)/python tools/make_template.py templates/annual-report/template.docx
 
-example: $(STAMP)  ## regenerate the example workbook from the published 2018 letter
+example: $(STAMP)  ## regenerate the example workbooks (the 2018 letter; the fictional annual report)
 	$(BIN)/python tools/make_example.py ../shared/reference/letter-2018.txt $(EXAMPLE)
+	$(BIN)/python tools/make_example_annual.py $(EXAMPLE_ANNUAL)
 
 catalog: $(STAMP)  ## add new messages to the Chinese catalog
 	$(BIN)/python tools/update_catalog.py

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example-2018.xlsx"
+EXAMPLE_ANNUAL = ROOT / "inputs" / "example-annual.xlsx"
 LETTER = ROOT.parent / "shared" / "reference" / "letter-2018.txt"
 
 Edits = dict[tuple[str, str], Any]
@@ -34,8 +35,9 @@ def edited(tmp_path: Path) -> Callable[..., Path]:
         delete: tuple[str, ...] = (),
         rename: dict[str, str] | None = None,
         name: str = "edited.xlsx",
+        source: Path = EXAMPLE,
     ) -> Path:
-        book = load_workbook(EXAMPLE)
+        book = load_workbook(source)
         for (sheet, cell), value in (edits or {}).items():
             book[sheet][cell] = value
         for sheet in delete:

@@ -143,3 +143,89 @@ def test_english_messages(edited: Callable[..., Path]) -> None:
     path = edited({("基本信息", "B7"): "soon"})
     result = CliRunner().invoke(main, ["--lang", "en", "validate", str(path)])
     assert "error 基本信息!B7: 成文日期 is not a date: 'soon'." in result.stdout
+
+
+@pytest.mark.parametrize("command", ["list", "show", "new", "lint"])
+def test_every_templates_command_has_help(command: str) -> None:
+    from reportgen.cli import templates
+
+    assert templates.commands[command].help
+    code, out, _err = run("templates", command, "--help")
+    assert code == 0 and "Usage" in out
+
+
+def test_templates_lists_bare_and_with_list() -> None:
+    code, out, _err = run("templates")
+    assert code == 0
+    assert (
+        out.splitlines()[0]
+        == "annual-report  报告：年度法治政府建设情况（五部分，GB/T 9704-2012 报告）"
+    )
+    assert run("templates", "list")[1] == out
+
+
+def test_templates_show_and_an_unknown_name() -> None:
+    code, out, _err = run("templates", "show", "annual-report")
+    assert code == 0 and out.startswith("annual-report（版本 1，报告）：")
+    code, _out, err = run("templates", "show", "memo")
+    assert code == 2 and err.startswith("reportgen: 找不到模板“memo”")
+
+
+def test_templates_new_says_what_to_do_next_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    code, out, _err = run(
+        "templates", "new", "mine", "--from", "annual-report", "-o", str(tmp_path)
+    )
+    folder = tmp_path / "mine"
+    assert code == 0 and out.strip() == (
+        f"已生成 {folder}。请用 Word 编辑 {folder}/template.docx，并修改 {folder}/schema.toml，"
+        f"然后运行：reportgen templates lint {folder}"
+    )
+    code, _out, err = run("templates", "new", "mine", "-o", str(tmp_path))
+    assert code == 2 and err.strip() == f"reportgen: {folder} 已存在，请另选名称或文件夹（-o）。"
+
+
+def test_templates_lint_exit_codes_and_the_place_named(tmp_path: Path) -> None:
+    from docx import Document
+
+    run("templates", "new", "mine", "-o", str(tmp_path))
+    folder = tmp_path / "mine"
+    assert run("templates", "lint", str(folder))[0] == 0
+    document = Document(str(folder / "template.docx"))
+    document.add_paragraph("{{ fields.contatc }}")
+    document.save(str(folder / "template.docx"))
+    code, out, _err = run("templates", "lint", str(folder))
+    assert code == 1
+    last = len(document.paragraphs)
+    assert (
+        f"  错误 {folder / 'template.docx'}:{last}: “{{{{ fields.contatc }}}}”：fields.contatc "
+        "不是 schema.toml 中的项目（项目：closing, doc_number, intro, issuer, recipient, "
+        "signature_date, title, year）。"
+    ) in out.splitlines()
+    assert out.strip().endswith("1 个错误，1 个警告")
+
+
+def test_build_the_annual_example_needs_no_template_option(tmp_path: Path) -> None:
+    from .conftest import EXAMPLE_ANNUAL
+
+    code, out, _err = run("build", str(EXAMPLE_ANNUAL), "-o", str(tmp_path))
+    assert code == 0
+    assert (
+        Path(out.strip())
+        == tmp_path / "2023" / "示例市司法局关于2023年度法治政府建设情况的报告.docx"
+    )
+
+
+def test_a_workbook_for_a_template_not_here_says_how_to_find_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("templates", "new", "mine", "-o", str(tmp_path))
+    book = tmp_path / "w.xlsx"
+    assert run("init", str(book), "-t", str(tmp_path / "mine"))[0] == 0
+    code, _out, err = run("validate", str(book))
+    assert code == 2
+    assert err.strip() == (
+        f"reportgen: {book} 是用模板“mine”生成的，但它既不是内置模板，当前目录下也没有这个文件夹。"
+        "请在存放该模板的目录中运行，或用 --template 指定模板文件夹。"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert run("validate", str(book))[0] == 1  # found ./mine; the workbook is still empty

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,12 +10,14 @@ import pytest
 from reportgen.context import (
     build_context,
     chinese_number,
+    field_carriers,
     format_date,
     sentence,
     signature,
     with_colon,
 )
 from reportgen.model import Indicator, Part, Point, Report, Section
+from reportgen.schema import load_schema
 
 
 @pytest.mark.parametrize(
@@ -121,3 +124,27 @@ def test_points_part_has_lead_then_points() -> None:
     [paragraph] = build_context(_report(s=lacking)).parts[0].paragraphs
     assert paragraph.lead == ""
     assert paragraph.body == "存在一些薄弱环节：一是氛围不浓。说明。"
+
+
+def test_an_empty_part_leaves_no_heading_and_no_gap() -> None:
+    first = Part("a", "甲", lead="有内容。")
+    empty = Part("b", "乙")
+    last = Part("c", "丙", points=(Point("要点", "正文。"),))
+    context = build_context(_report(a=first, b=empty, c=last))
+    assert [p.heading for p in context.parts] == ["一、甲", "二、丙"]
+
+
+def test_every_field_is_in_fields_as_shown_text() -> None:
+    report = dataclasses.replace(_report(), extra={"contact": "张三", "count": 3})
+    fields = build_context(report).fields
+    assert fields["issuer"] == "某局"
+    assert fields["signature_date"] == "2018年11月30日"
+    assert fields["year"] == "2018"
+    assert (fields["contact"], fields["count"]) == ("张三", "3")
+
+
+def test_field_carriers_follow_the_title_patterns() -> None:
+    carriers = field_carriers(load_schema("annual-report"))
+    assert carriers["issuer"] == {"fields.issuer", "signature.issuer", "title_lines"}
+    assert carriers["year"] == {"fields.year", "title_lines", "parts"}
+    assert carriers["doc_number"] == {"fields.doc_number", "doc_number"}

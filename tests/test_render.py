@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from reportgen.api import build_report
 
-from .conftest import EXAMPLE, LETTER, docx_paragraphs
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, docx_paragraphs
 
 TWIPS_PER_EMU = 1 / 635
 
@@ -149,3 +149,39 @@ def test_markup_characters_appear_literally(edited: Callable[..., Path], tmp_pat
     path = edited({("基本信息", "B8"): text})
     [docx] = build_report(path, output_dir=tmp_path / "out").outputs
     assert text in docx_paragraphs(docx)
+
+
+ANNUAL_HEADINGS = [
+    "一、2023年度推进法治政府建设的主要举措和成效",
+    "二、存在的不足和原因",
+    "三、党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况",
+    "四、2024年度推进法治政府建设的主要安排",
+    "五、其他需要报告的情况",
+]
+
+
+def _headings(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs if p.style.name == "一级标题"]
+
+
+def test_annual_report_has_its_five_parts_in_order(tmp_path: Path) -> None:
+    [docx] = build_report(EXAMPLE_ANNUAL, output_dir=tmp_path).outputs
+    assert docx.name == "示例市司法局关于2023年度法治政府建设情况的报告.docx"
+    assert _headings(docx) == ANNUAL_HEADINGS
+    paragraphs = [p for p in docx_paragraphs(docx) if p.strip()]
+    assert paragraphs[:2] == ["示例市司法局关于2023年度法治政府建设情况的报告", "示例市人民政府："]
+    assert paragraphs[-3:] == ["特此报告。", "示例市司法局", "2024年2月26日"]
+    measures = paragraphs[paragraphs.index(ANNUAL_HEADINGS[0]) + 1]
+    assert measures.startswith("（一）坚持党的领导，压紧压实法治建设责任。一是健全领导机制。")
+
+
+def test_annual_report_without_the_optional_part_numbers_four(
+    edited: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = edited(
+        {("其他需要报告的情况", f"{c}{r}"): None for c in "ABC" for r in range(2, 4)},
+        source=EXAMPLE_ANNUAL,
+    )
+    [docx] = build_report(path, output_dir=tmp_path / "out").outputs
+    assert _headings(docx) == ANNUAL_HEADINGS[:4]
+    assert not any("其他需要报告" in p for p in docx_paragraphs(docx))

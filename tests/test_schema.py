@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import TemplateError
-from reportgen.schema import builtin_templates_dir, load_schema
+from reportgen.schema import builtin_templates_dir, fill_title, load_schema, read_schema
 
 
 def test_letter_schema() -> None:
@@ -55,3 +55,113 @@ def test_missing_word_template(tmp_path: Path) -> None:
     (folder / "template.docx").unlink()
     with pytest.raises(TemplateError, match="template.docx"):
         load_schema(folder)
+
+
+def test_annual_report_schema_has_the_five_parts_in_order() -> None:
+    schema = load_schema("annual-report")
+    assert [p.title for p in schema.parts] == [
+        "{year}年度推进法治政府建设的主要举措和成效",
+        "存在的不足和原因",
+        "党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况",
+        "{next_year}年度推进法治政府建设的主要安排",
+        "其他需要报告的情况",
+    ]
+    assert [p.required for p in schema.parts] == [True, True, True, True, False]
+    assert [p.kind for p in schema.parts] == ["sections", "points", "points", "points", "points"]
+    assert all(len(p.sheet) <= 31 and "{" not in p.sheet for p in schema.parts)
+    assert schema.field("closing").default == "特此报告。"
+    assert schema.default_title == "{issuer}关于{year}年度法治政府建设情况的报告"
+
+
+def test_letter_closing_choices_come_from_the_schema() -> None:
+    assert load_schema("letter").field("closing").choices == (
+        "特此函告。",
+        "特此函复。",
+        "请予函复。",
+    )
+
+
+def test_title_patterns_fill_year_and_next_year() -> None:
+    info = {"issuer": "某局", "year": 2023}
+    assert fill_title("{issuer}关于{year}年度…", info) == "某局关于2023年度…"
+    assert fill_title("{next_year}年度推进法治政府建设的主要安排", info).startswith("2024年度")
+
+
+def _problems(tmp_path: Path, old: str, new: str, source: str = "annual-report") -> list:
+    folder = tmp_path / "t"
+    shutil.copytree(builtin_templates_dir() / source, folder)
+    path = folder / "schema.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    schema, problems = read_schema(folder)
+    assert schema is None
+    return [(p.line, p.text("en")) for p in problems]
+
+
+def _line_of(source: str, text: str, nth: int = 1) -> int:
+    lines = (builtin_templates_dir() / source / "schema.toml").read_text(encoding="utf-8")
+    found = [n for n, line in enumerate(lines.splitlines(), start=1) if text in line]
+    return found[nth - 1]
+
+
+def test_unknown_kind_is_found_at_its_line(tmp_path: Path) -> None:
+    old = 'kind = "points"\nrequired = false'
+    [(line, text)] = _problems(tmp_path, old, old.replace('"points"', '"pionts"'))
+    assert line == _line_of("annual-report", 'kind = "points"', nth=4)
+    assert text == "Part 'other' has unknown kind 'pionts' (known: data, sections, points)."
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line_text", "message"),
+    [
+        ('label = "发文机关"', 'lable = "发文机关"', "lable", "Unknown key 'lable'"),
+        ('label = "发文机关"', 'lable = "发文机关"', "[[fields]]", "Key 'label' is missing."),
+        ("max_rows = 2000", 'max_rows = "many"', "max_rows", "'max_rows' must be a whole number."),
+        (
+            'required = false\nhelp = "选填',
+            'requird = false\nhelp = "选填',
+            "requird",
+            "Unknown key 'requird'",
+        ),
+        ('sheet = "第一责任人职责"\n', "", 'title = "党政主要负责人', "longer than 31 characters"),
+        ('sheet = "主要举措和成效"\n', "", 'title = "{year}', "give the part a fixed sheet name"),
+        (
+            'sheet = "主要举措和成效"',
+            'sheet = "举措:2023"',
+            "举措:2023",
+            "a character Excel refuses",
+        ),
+        (
+            'title = "存在的不足和原因"',
+            'title = "存在的不足和原因{yaer}"',
+            "{yaer}",
+            "{yaer}, which is not a field",
+        ),
+        ('key = "plans"', 'key = "shortcomings"', 'key = "shortcomings"', "already used"),
+        ('key = "year"', 'key = "parts"', 'key = "parts"', "not one of template, parts, extra"),
+        ('name = "annual-report"', 'name = "annual report"', "name =", "must be letters, digits"),
+    ],
+)
+def test_schema_problems_name_their_line(
+    tmp_path: Path, old: str, new: str, line_text: str, message: str
+) -> None:
+    problems = _problems(tmp_path, old, new)
+    text = (tmp_path / "t" / "schema.toml").read_text(encoding="utf-8").splitlines()
+    assert any(message in m for _line, m in problems), problems
+    line = next(line for line, m in problems if message in m)
+    assert line_text in text[line - 1]
+
+
+def test_toml_syntax_error_gives_its_line(tmp_path: Path) -> None:
+    [(line, text)] = _problems(tmp_path, 'version = "1"', 'version = "1')
+    assert line == _line_of("annual-report", 'version = "1"')
+    assert text.startswith("Not valid TOML")
+
+
+def test_load_schema_error_shows_file_and_line(tmp_path: Path) -> None:
+    folder = _broken(tmp_path, 'kind = "sections"', 'kind = "chapters"')
+    with pytest.raises(TemplateError) as info:
+        load_schema(folder)
+    line = _line_of("letter", 'kind = "sections"')
+    assert str(info.value).startswith(f"{folder / 'schema.toml'}:{line}: Part 'main_work'")

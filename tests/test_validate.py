@@ -12,7 +12,7 @@ from reportgen.api import validate
 from reportgen.errors import Finding, Severity
 from reportgen.validate import parse_date
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
 
 def _errors(path: Path) -> list[Finding]:
@@ -150,3 +150,66 @@ def test_control_characters_are_cleaned_with_a_warning(edited: Callable[..., Pat
     assert result.report is not None and result.report.issuer == "杭州市公安局"
     [warning] = result.findings
     assert (warning.severity, warning.place) == (Severity.WARNING, "基本信息!B2")
+
+
+def test_annual_example_is_clean_with_its_titles_filled() -> None:
+    result = validate(EXAMPLE_ANNUAL)
+    assert result.findings == [] and result.report is not None
+    assert result.report.template == "annual-report"
+    assert result.report.title == "示例市司法局关于2023年度法治政府建设情况的报告"
+    assert [p.key for p in result.report.parts] == [
+        "measures",
+        "shortcomings",
+        "leadership",
+        "plans",
+        "other",
+    ]
+    assert result.report.parts[0].title == "2023年度推进法治政府建设的主要举措和成效"
+    assert result.report.parts[3].title == "2024年度推进法治政府建设的主要安排"
+
+
+def _cleared(sheet: str, rows: int = 10) -> dict[tuple[str, str], None]:
+    """Edits that empty a part sheet below its header (the 导语 marker included)."""
+    return {(sheet, f"{col}{row}"): None for col in "ABCDE" for row in range(2, rows + 2)}
+
+
+def test_empty_optional_part_is_left_out(edited: Callable[..., Path]) -> None:
+    result = validate(edited(_cleared("其他需要报告的情况"), source=EXAMPLE_ANNUAL))
+    assert result.findings == [] and result.report is not None
+    assert [p.key for p in result.report.parts] == [
+        "measures",
+        "shortcomings",
+        "leadership",
+        "plans",
+    ]
+
+
+def test_optional_part_with_only_the_lead_marker_is_left_out(edited: Callable[..., Path]) -> None:
+    path = edited({("其他需要报告的情况", "C2"): None}, source=EXAMPLE_ANNUAL)
+    result = validate(path)
+    assert result.report is not None and len(result.report.parts) == 4
+
+
+def test_empty_required_part_of_the_annual_report_is_an_error(edited: Callable[..., Path]) -> None:
+    path = edited(_cleared("第一责任人职责"), source=EXAMPLE_ANNUAL)
+    assert _places(path) == {("part-empty", "第一责任人职责", "A2")}
+
+
+def test_extra_fields_are_kept_by_key(tmp_path: Path) -> None:
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from reportgen.schema import builtin_templates_dir
+
+    folder = tmp_path / "mine"
+    shutil.copytree(builtin_templates_dir() / "letter", folder)
+    with (folder / "schema.toml").open("a", encoding="utf-8") as schema:
+        schema.write('\n[[fields]]\nkey = "contact"\nlabel = "联系人"\n')
+    book = load_workbook(EXAMPLE)
+    book["基本信息"].append(["联系人", "张三，0571-12345678"])
+    path = tmp_path / "with-contact.xlsx"
+    book.save(path)
+    result = validate(path, template=str(folder))
+    assert result.report is not None
+    assert result.report.extra == {"contact": "张三，0571-12345678"}

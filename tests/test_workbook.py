@@ -11,7 +11,7 @@ from reportgen.layout import headers_for
 from reportgen.schema import load_schema
 from reportgen.workbook import write_workbook
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
 
 def test_init_lays_out_every_sheet_from_the_schema(tmp_path: Path) -> None:
@@ -49,4 +49,34 @@ def test_a_written_report_reads_back_equal(tmp_path: Path) -> None:
     assert report is not None
     copy = tmp_path / "copy.xlsx"
     write_workbook(copy, schema, report)
+    assert validate(copy).report == report
+
+
+def test_annual_workbook_follows_its_schema(tmp_path: Path) -> None:
+    path = init_workbook(tmp_path / "annual.xlsx", template="annual-report", year=2024)
+    book = load_workbook(path)
+    schema = load_schema("annual-report")
+    assert book.sheetnames == ["说明", "基本信息", *(p.sheet for p in schema.parts)]
+    assert book.properties.category == "reportgen:annual-report"
+    info = book["基本信息"]
+    assert info["B9"].value == "特此报告。"
+    [closing] = [dv for dv in info.data_validations.dataValidation if dv.type == "list"]
+    assert closing.formula1 == '"特此报告。"'
+    text = "\n".join(str(row[0].value) for row in book["说明"].iter_rows())
+    assert "工作表“第一责任人职责”（正文第 3 部分“党政主要负责人履行" in text
+    assert "“{年度}年度推进法治政府建设的主要举措和成效”" in text
+    assert "工作表“其他需要报告的情况”（正文第 5 部分，选填" in text
+
+
+def test_letter_closing_dropdown_offers_the_schema_choices(tmp_path: Path) -> None:
+    info = load_workbook(init_workbook(tmp_path / "new.xlsx"))["基本信息"]
+    [closing] = [dv for dv in info.data_validations.dataValidation if dv.type == "list"]
+    assert closing.formula1 == '"特此函告。,特此函复。,请予函复。"'
+
+
+def test_annual_example_reads_back_equal(tmp_path: Path) -> None:
+    report = validate(EXAMPLE_ANNUAL).report
+    assert report is not None
+    copy = tmp_path / "copy.xlsx"
+    write_workbook(copy, load_schema("annual-report"), report)
     assert validate(copy).report == report

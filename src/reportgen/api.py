@@ -10,9 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.context import build_context
-from reportgen.errors import Finding, ValidationFailed
+from reportgen.errors import Finding, TemplateError, ValidationFailed
+from reportgen.i18n import _
 from reportgen.output import refuse_existing, safe_filename
-from reportgen.schema import DEFAULT_TEMPLATE, Schema, builtin_template_names, load_schema
+from reportgen.schema import (
+    DEFAULT_TEMPLATE,
+    Schema,
+    builtin_template_names,
+    is_template_name,
+    load_schema,
+)
 from reportgen.validate import ValidationResult, validate_data
 from reportgen.workbook import WorkbookData, read_workbook, write_workbook
 
@@ -36,16 +43,37 @@ def init_workbook(
 
 def schema_for(data: WorkbookData, template: str | None) -> Schema:
     """The schema to read a workbook with: the one asked for, the one the workbook names,
-    or the shipped template whose sheets the workbook has, in that order."""
+    or the shipped template whose sheets the workbook has, in that order.
+
+    A named template is a shipped one or, for templates made with `templates new`, a folder
+    of that name in the current directory.
+    """
     if template:
         return load_schema(template)
-    if data.template and data.template in builtin_template_names():
-        return load_schema(data.template)
+    if data.template:
+        return _named_schema(data)
     for name in builtin_template_names():
         schema = load_schema(name)
         if all(p.sheet in data.sheets for p in schema.parts):
             return schema
     return load_schema(DEFAULT_TEMPLATE)
+
+
+def _named_schema(data: WorkbookData) -> Schema:
+    """The schema of the template the workbook names, or an error saying how to point to it."""
+    name = data.template
+    if name in builtin_template_names():
+        return load_schema(name)
+    if is_template_name(name) and (Path(name) / "schema.toml").is_file():
+        return load_schema(Path(name))
+    raise TemplateError(
+        _(
+            "{file} was made for template '{name}', which is neither shipped nor a folder here. "
+            "Run from the folder that holds it, or pass --template DIR."
+        ),
+        file=str(data.path),
+        name=name,
+    )
 
 
 def validate(workbook: Path, template: str | None = None) -> ValidationResult:

@@ -14,10 +14,11 @@ from typing import Any
 
 import click
 
-from reportgen import api
-from reportgen.errors import ReportgenError, ValidationFailed
+from reportgen import api, template_folders
+from reportgen.errors import ReportgenError, Severity, ValidationFailed
 from reportgen.i18n import LANGUAGES, _, default_language, translate
 from reportgen.present import findings_json, findings_text, summary_line
+from reportgen.schema import DEFAULT_TEMPLATE, load_schema
 
 EXISTING_FILE = click.Path(exists=False, dir_okay=False, path_type=Path)
 
@@ -147,3 +148,79 @@ def build(path: Path, output_dir: Path, template: str | None) -> None:
         click.echo(findings_text(result.warnings, _lang()), err=True)
     for output in result.outputs:
         click.echo(str(output))
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+@handles_errors
+def templates(ctx: click.Context) -> None:
+    """List the shipped templates (also: templates list); show, copy and check one.
+
+    Make your own kind of document: templates new NAME --from letter, edit NAME/template.docx
+    in Word and NAME/schema.toml, then templates lint NAME until it finds no problem.
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(template_folders.list_text(template_folders.shipped_templates()))
+
+
+@templates.command("list")
+@handles_errors
+def templates_list() -> None:
+    """List the shipped templates, each with its one-line description."""
+    click.echo(template_folders.list_text(template_folders.shipped_templates()))
+
+
+@templates.command("show")
+@click.argument("name", metavar="NAME|DIR")
+@handles_errors
+def templates_show(name: str) -> None:
+    """Print a template's title, fields (type, required) and parts in order."""
+    click.echo(template_folders.describe(load_schema(name), _lang()))
+
+
+@templates.command("new")
+@click.argument("name")
+@click.option(
+    "--from",
+    "source",
+    default=DEFAULT_TEMPLATE,
+    show_default=True,
+    metavar="NAME|DIR",
+    help="Template to start from.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Folder to create NAME in (default: the current folder).",
+)
+@handles_errors
+def templates_new(name: str, source: str, into: Path) -> None:
+    """Copy a template into a new folder NAME, as a starting point; never overwrites."""
+    folder = template_folders.new_template(name, source, into)
+    _say(
+        _(
+            "Wrote {folder}. Edit {folder}/template.docx in Word and {folder}/schema.toml, "
+            "then run: reportgen templates lint {folder}"
+        ),
+        folder=folder,
+    )
+
+
+@templates.command("lint")
+@click.argument("folder", metavar="NAME|DIR")
+@handles_errors
+def templates_lint(folder: str) -> None:
+    """Check a template folder: schema, tags, variables, fields shown, styles. Exit 1 on errors."""
+    from reportgen.lint import lint_template  # deferred: python-docx and Jinja load slowly
+
+    findings = lint_template(folder)
+    lang = _lang()
+    if findings:
+        click.echo(findings_text(findings, lang))
+        click.echo(summary_line(findings, lang))
+    else:
+        click.echo(translate(_("{file}: no problems found."), lang).format(file=folder))
+    sys.exit(1 if any(f.severity is Severity.ERROR for f in findings) else 0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.model import Indicator, Part, Point, Report, Section
+from reportgen.schema import Schema, placeholders
 from reportgen.text import display_width
 
 _DIGITS = "零一二三四五六七八九"
@@ -55,6 +56,9 @@ class RenderContext:
     parts: tuple[PartContext, ...]
     closing: str
     signature: Signature
+    # Every field of the schema by key, as the document shows it (dates in 2018年11月30日
+    # form): how a template shows a field it adds, such as {{ fields.contact }}.
+    fields: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def as_template_data(self) -> dict[str, Any]:
         """Plain data for docxtpl: the only place the context becomes a dict."""
@@ -68,10 +72,61 @@ def build_context(report: Report) -> RenderContext:
         doc_number=report.doc_number,
         recipient=with_colon(report.recipient),
         intro=report.intro,
-        parts=tuple(_part(n, p) for n, p in enumerate(report.parts, start=1)),
+        parts=tuple(_part(n, p) for n, p in enumerate(_shown(report.parts), start=1)),
         closing=report.closing,
         signature=signature(report.issuer, format_date(report.signature_date)),
+        fields=field_texts(report),
     )
+
+
+def _shown(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """The parts with something to show: an empty optional part leaves no heading and no gap."""
+    return tuple(p for p in parts if not p.is_empty)
+
+
+def field_texts(report: Report) -> dict[str, str]:
+    """Every field of ``report`` by key as display text: named ones first, then the extra."""
+    values: dict[str, Any] = {key: getattr(report, key) for key in FIELD_CARRIERS}
+    values.update(report.extra)
+    return {key: _display(value) for key, value in values.items()}
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return "" if value is None else str(value)
+
+
+# How the fields the Report names reach the document besides fields.<key>: the context
+# variables that carry them. `templates lint` counts a field as shown when the template uses
+# one of its carriers (or fields.<key>, or a title pattern that names it, see field_carriers).
+FIELD_CARRIERS: dict[str, tuple[str, ...]] = {
+    "issuer": ("signature.issuer",),
+    "recipient": ("recipient",),
+    "year": (),
+    "title": ("title_lines",),
+    "signature_date": ("signature.date",),
+    "intro": ("intro",),
+    "closing": ("closing",),
+    "doc_number": ("doc_number",),
+}
+
+
+def field_carriers(schema: Schema) -> dict[str, set[str]]:
+    """For each field of ``schema``, the context paths that show it in the document.
+
+    A field named in the default title reaches ``title_lines``; one named in a part title
+    reaches ``parts``; every field is ``fields.<key>``.
+    """
+    carriers = {f.key: {f"fields.{f.key}", *FIELD_CARRIERS.get(f.key, ())} for f in schema.fields}
+    in_title = set(placeholders(schema.default_title))
+    in_parts = {name for p in schema.parts for name in placeholders(p.title)}
+    if "next_year" in in_parts:
+        in_parts.add("year")
+    for key, paths in carriers.items():
+        paths |= {"title_lines"} if key in in_title else set()
+        paths |= {"parts"} if key in in_parts else set()
+    return carriers
 
 
 def chinese_number(n: int) -> str:

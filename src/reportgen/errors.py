@@ -36,10 +36,13 @@ class Finding:
     sheet: str = ""
     cell: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    line: int = 0  # a line of a text file (schema.toml) or a paragraph of a .docx; 0 if none
 
     @property
     def place(self) -> str:
-        """``sheet!cell``, ``sheet`` or the file name: where the user should look."""
+        """``sheet!cell``, ``file:line``, ``sheet`` or the file name: where the user should look."""
+        if self.line:
+            return f"{self.sheet or self.file}:{self.line}"
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
         return self.sheet or self.file

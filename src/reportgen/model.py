@@ -48,6 +48,11 @@ class Part:
     sections: tuple[Section, ...] = ()
     points: tuple[Point, ...] = ()
 
+    @property
+    def is_empty(self) -> bool:
+        """Whether the part has nothing to show (an optional part left blank)."""
+        return not (self.lead or self.sections or self.points)
+
 
 @dataclass(frozen=True)
 class Report:
@@ -63,3 +68,5 @@ class Report:
     closing: str  # 结束语
     doc_number: str = ""  # 发文字号
     parts: tuple[Part, ...] = field(default=())
+    # Fields a template declares beyond the ones above (e.g. 联系人), by key, as parsed.
+    extra: dict[str, str | int | dt.date] = field(default_factory=dict)

@@ -6,6 +6,7 @@ wrong and how to fix it, and the caller decides whether errors block the build.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from reportgen.errors import Finding, Severity
 from reportgen.i18n import _
 from reportgen.layout import INFO_HEADERS, LEAD_MARKER, Column, columns_for
 from reportgen.model import Indicator, Part, Point, Report, Section
-from reportgen.schema import FieldSpec, PartSpec, Schema
+from reportgen.schema import FieldSpec, PartSpec, Schema, fill_title
 from reportgen.text import clean_text
 from reportgen.workbook import Cell, SheetData, WorkbookData, read_workbook
 
@@ -105,7 +106,7 @@ def _build_report(data: WorkbookData, schema: Schema, findings: Findings) -> Rep
     parts = tuple(_read_part(data, spec, schema, findings) for spec in schema.parts)
     if findings.has_errors:
         return None
-    title = info.get("title") or schema.default_title.format(**info)
+    title = info.get("title") or fill_title(schema.default_title, info)
     return Report(
         template=schema.name,
         issuer=info["issuer"],
@@ -116,8 +117,18 @@ def _build_report(data: WorkbookData, schema: Schema, findings: Findings) -> Rep
         intro=info["intro"],
         closing=info["closing"],
         doc_number=info.get("doc_number", ""),
-        parts=tuple(p for p in parts if p is not None),
+        # An optional part left blank is not in the report, so the others number without a gap.
+        parts=tuple(
+            dataclasses.replace(p, title=fill_title(p.title, info))
+            for p in parts
+            if p is not None and not p.is_empty
+        ),
+        extra={k: v for k, v in info.items() if k not in _REPORT_FIELDS},
     )
+
+
+# The fields the Report names as attributes; any other field goes to Report.extra.
+_REPORT_FIELDS = frozenset(f.name for f in dataclasses.fields(Report))
 
 
 # ---------------------------------------------------------------- sheets and headers
@@ -369,7 +380,7 @@ def _read_part(
         "points": _read_points_part,
     }[spec.kind]
     part = reader(spec, sheet.name, rows, findings)
-    if part is not None and spec.required and not (part.sections or part.points or part.lead):
+    if part is not None and spec.required and part.is_empty:
         findings.error(
             "part-empty",
             _("The sheet '{name}' has no content."),

@@ -193,8 +193,10 @@ def _instruction_lines(schema: Schema) -> list[tuple[str, bool]]:
         star = "*" if spec.required and not spec.default else ""
         lines.append((f"{star}{spec.label}：{spec.help}", False))
     for number, part in enumerate(schema.parts, start=1):
-        required = "必填" if part.required else "选填"
-        lines.append((f"工作表“{part.sheet}”（正文第 {number} 部分，{required}）", True))
+        required = "必填" if part.required else "选填，不填则正文不含这一部分"
+        title = schema.readable(part.title)
+        heading = f"“{title}”" if title != part.sheet else ""
+        lines.append((f"工作表“{part.sheet}”（正文第 {number} 部分{heading}，{required}）", True))
         lines.append((part.help, False))
     return lines
 
@@ -224,14 +226,15 @@ def _write_info(ws: Any, schema: Schema, report: Report | None, year: int | None
 def _info_value(spec: FieldSpec, report: Report | None, year: int | None) -> CellValue:
     """What a fresh workbook shows for ``spec``: the report's value, the year, or the default."""
     if report is not None:
-        return getattr(report, spec.key) or None
+        extra = report.extra
+        return (extra[spec.key] if spec.key in extra else getattr(report, spec.key, None)) or None
     if spec.key == "year" and year is not None:
         return year
     return spec.default or None
 
 
 def _info_validations(ws: Any, schema: Schema) -> None:
-    """Whole-number year, and a dropdown of the usual closing phrases (others still allowed)."""
+    """Whole-number fields, and a dropdown where the schema offers choices (others allowed)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for row, spec in enumerate(schema.fields, start=2):
@@ -245,11 +248,9 @@ def _info_validations(ws: Any, schema: Schema) -> None:
                 error="请填写整数，如 2018",
                 errorTitle=spec.label,
             )
-        elif spec.key == "closing":
+        elif spec.choices:
             dv = DataValidation(
-                type="list",
-                formula1='"特此函告。,特此函复。,请予函复。,特此报告。"',
-                showErrorMessage=False,
+                type="list", formula1=f'"{",".join(spec.choices)}"', showErrorMessage=False
             )
         else:
             continue
