@@ -192,22 +192,22 @@ def _part_changes(old: Part, new: Part) -> list[Change]:
 def _section_changes(part: str, old: Sequence[Section], new: Sequence[Section]) -> list[Change]:
     """Sections matched by title and content; then the points of each matched pair."""
     pairs = match(old, new, _section_likeness)
-    changes = [
-        Change(MOVED, part, _section_place(j, new[j]), old_place=_section_place(i, old[i]))
-        for i, j in _moved(pairs)
-    ]
-    matched_old, matched_new = {i for i, _j in pairs}, {j for _i, j in pairs}
+    partner = {j: i for i, j in pairs}
+    moved = {j for _i, j in _moved(pairs)}
+    changes: list[Change] = []
     loose_old: list[Loose] = []
     loose_new: list[Loose] = []
     for j, section in enumerate(new):
-        if j not in matched_new:
-            changes.append(
-                Change(ADDED, part, _section_place(j, section), new=_section_text(section))
-            )
-    for i, j in sorted(pairs, key=lambda p: p[1]):
-        changes.extend(_one_section(part, i, old[i], j, new[j], loose_old, loose_new))
+        place = _section_place(j, section)
+        if j not in partner:
+            changes.append(Change(ADDED, part, place, new=_section_text(section)))
+            continue
+        i = partner[j]
+        if j in moved:
+            changes.append(Change(MOVED, part, place, old_place=_section_place(i, old[i])))
+        changes.extend(_one_section(part, i, old[i], j, section, loose_old, loose_new))
     for i, section in enumerate(old):
-        if i not in matched_old:
+        if i not in partner.values():
             place = _section_place(i, section)
             changes.append(Change(REMOVED, part, place, old=_section_text(section)))
     return changes + _cross_moves(part, loose_old, loose_new)
@@ -240,16 +240,12 @@ def _points_in(
 ) -> tuple[list[Change], list[Loose], list[Loose]]:
     """Points of one section (or part) matched: moves and text changes, and those left over."""
     pairs = match(old, new, _point_likeness)
-    changes = [
-        Change(
-            MOVED,
-            part,
-            _point_place(new_place, b, new[b]),
-            old_place=_point_place(old_place, a, old[a]),
-        )
-        for a, b in _moved(pairs)
-    ]
-    for a, b in pairs:
+    moved = set(_moved(pairs))
+    changes: list[Change] = []
+    for a, b in sorted(pairs, key=lambda pair: pair[1]):
+        if (a, b) in moved:
+            where, was = _point_place(new_place, b, new[b]), _point_place(old_place, a, old[a])
+            changes.append(Change(MOVED, part, where, old_place=was))
         changes.extend(_point_text_change(part, new_place, b, old[a], new[b]))
     done_old, done_new = {a for a, _b in pairs}, {b for _a, b in pairs}
     left_old = [(old_place, a, p) for a, p in enumerate(old) if a not in done_old]

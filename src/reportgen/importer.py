@@ -250,7 +250,7 @@ def read_lines(lines: Sequence[Line], schema: Schema) -> ImportResult:
         report=report,
         missing=missing,
         leftovers=tuple(sorted(reading.leftovers, key=_leftover_order)),
-        set_aside=tuple(reading.set_aside),
+        set_aside=tuple(sorted(reading.set_aside, key=lambda line: line.position)),
         matched_parts=len(assigned),
     )
 
@@ -337,22 +337,28 @@ def _heading_title(text: str, expected: int, schema: Schema) -> str | None:
         title, _rest = _stop_split(match.group(2))
         return title.rstrip("：:") if len(title) <= MAX_HEADING and not _rest else None
     # Word's automatic numbering keeps 一、 out of the text: a short line naming a part will do.
-    short = len(text) <= MAX_HEADING and not _STOP.search(text)
+    short = len(text) <= MAX_HEADING and not _STOP.search(text) and not _SECTION.match(text)
     if short and any(similarity(text, spec.title) >= 0.85 for spec in schema.parts):
         return text
     return None
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two titles are, 0‥1, ignoring years, digits and punctuation."""
+    """How alike two titles are, 0‥1, ignoring years, digits and punctuation.
+
+    A short title whose words nearly all appear, in order, in a longer heading counts as alike
+    (第一责任人职责 ~ 党政主要负责人履行推进法治建设第一责任人职责，加强…的有关情况).
+    """
     x, y = _title_key(a), _title_key(b)
     if not x or not y:
         return 0.0
     if x == y:
         return 1.0
-    if x in y or y in x:
-        return 0.9
-    return SequenceMatcher(None, x, y, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, x, y, autojunk=False)
+    shorter = min(len(x), len(y))
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    covered = 0.9 * matched / shorter if shorter >= 4 else 0.0
+    return max(matcher.ratio(), covered)
 
 
 def _title_key(text: str) -> str:

@@ -76,9 +76,11 @@ def _lines(numbered: Iterator[tuple[int, str]], unit: str) -> tuple[Line, ...]:
 
 
 def _read_text(path: Path) -> str:
-    """The file decoded as UTF-8 (with or without BOM) or GB18030."""
+    """The file decoded as UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030."""
     data = path.read_bytes()
-    for encoding in _ENCODINGS:
+    # Notepad's "Unicode" is UTF-16 with a byte-order mark.
+    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else _ENCODINGS
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
