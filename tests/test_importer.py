@@ -312,6 +312,25 @@ def test_the_best_fitting_template_is_chosen(annual: Path) -> None:
         assert best_fit(letter_lines, [letter, annual_schema])[1].name == "letter"
 
 
+@pytest.mark.parametrize(
+    ("tail", "issuer", "closing", "dated"),
+    [
+        ("特此函告。\n某单位\n2019年1月2日", "某单位", "特此函告。", True),
+        ("某单位\n2019年1月2日", "某单位", "特此函告。", True),
+        ("请予函复。\n某单位", "某单位", "请予函复。", False),
+    ],
+)
+def test_the_signature_block_with_parts_missing(
+    tail: str, issuer: str, closing: str, dated: bool
+) -> None:
+    text = "单位：\n开头。\n一、基本数据\n（一）情况。（略）\n" + tail
+    result = read_lines(_lines(text), load_schema("letter"))
+    assert (result.report.issuer, result.report.closing) == (issuer, closing)
+    assert ("signature_date" in result.missing) is not dated
+    assert result.leftovers == ()
+    assert result.report.parts[0].sections == (Section("情况", "（略）"),)
+
+
 def test_unplaced_text_goes_to_its_own_sheet(tmp_path: Path) -> None:
     source = tmp_path / "odd.txt"
     source.write_text(

@@ -265,7 +265,8 @@ def import_(source: Path, output: Path | None, template: str | None, force: bool
     "html_path",
     type=EXISTING_FILE,
     default=None,
-    help="Also write a redline page for reviewers to this .html file.",
+    help="Write a redline page for reviewers to this .html file; the terminal then "
+    "shows only the summary.",
 )
 @handles_errors
 def diff(old: Path, new: Path, template: str | None, fmt: str, html_path: Path | None) -> None:

@@ -103,7 +103,7 @@ def _marked(piece: Piece, first: bool, last: bool) -> str:
     text = piece.text
     head = "" if first else text[:CONTEXT]
     tail = "" if last else text[-CONTEXT:]
-    if len(text) <= len(head) + len(tail) + 1:
+    if len(text) <= len(head) + len(tail) + CONTEXT:  # cutting would save too little
         return text
     return f"{head}…{tail}"
 

@@ -70,11 +70,16 @@ MAX_HEADING = 60  # a numbered line longer than this is an enumerated sentence, 
 
 @dataclass(frozen=True)
 class Leftover:
-    """Text the import could not place (未识别内容): where it was, the text, and why."""
+    """Text the import could not place (未识别内容): the line it was on, the text, and why."""
 
-    place: str
+    line: Line
     text: str
     reason: str
+
+    @property
+    def place(self) -> str:
+        """Where it was: 第12行 or 第12段."""
+        return self.line.place
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,8 @@ def import_document(
 ) -> tuple[ImportResult, Schema]:
     """Read ``source`` (.txt/.docx) and write a filled workbook at ``target``; never overwrite
     without ``force``. With no template, the shipped one that places the most text is used."""
-    refuse_existing(target, force)
     document = read_source(source)
+    refuse_existing(target, force)
     lines = [_plain(line) for line in document.lines] if document.plain_text else document.lines
     schemas = [load_schema(template)] if template else _shipped_schemas()
     result, schema = best_fit(lines, schemas)
@@ -214,7 +219,7 @@ class _Reading:
     """What has been read so far."""
 
     fields: dict[str, str] = field(default_factory=dict)
-    title_lines: list[str] = field(default_factory=list)
+    title_lines: list[Line] = field(default_factory=list)
     intro: list[str] = field(default_factory=list)
     leftovers: list[Leftover] = field(default_factory=list)
     set_aside: list[Line] = field(default_factory=list)
@@ -222,7 +227,7 @@ class _Reading:
 
     def leave(self, line: Line, reason: str, text: str | None = None) -> None:
         """Keep ``line`` (or part of it) for the 未识别内容 sheet."""
-        self.leftovers.append(Leftover(line.place, line.text if text is None else text, reason))
+        self.leftovers.append(Leftover(line, line.text if text is None else text, reason))
 
 
 @dataclass(frozen=True)
@@ -249,14 +254,10 @@ def read_lines(lines: Sequence[Line], schema: Schema) -> ImportResult:
     return ImportResult(
         report=report,
         missing=missing,
-        leftovers=tuple(sorted(reading.leftovers, key=_leftover_order)),
+        leftovers=tuple(sorted(reading.leftovers, key=lambda x: x.line.position)),
         set_aside=tuple(sorted(reading.set_aside, key=lambda line: line.position)),
         matched_parts=len(assigned),
     )
-
-
-def _leftover_order(leftover: Leftover) -> int:
-    return int(re.sub(r"\D", "", leftover.place) or 0)
 
 
 def _read_tail(lines: list[Line], reading: _Reading) -> int:
@@ -274,20 +275,24 @@ def _read_tail(lines: list[Line], reading: _Reading) -> int:
     closing_at = next(
         (i for i in range(end - 1, max(end - 5, -1), -1) if _CLOSING.match(lines[i].text)), None
     )
-    after = closing_at + 1 if closing_at is not None else end
-    # The issuer signs right above the date; with no date, right under the closing phrase.
-    issuer_at = end - 1 if date_at is not None else after
-    if after <= issuer_at < end and _is_issuer(lines[issuer_at].text):
+    issuer_at = _issuer_at(lines, closing_at, date_at is not None, end)
+    if issuer_at >= 0:
         reading.fields["issuer"] = lines[issuer_at].text
-    else:
-        issuer_at = -1
-    for i in range(after, end):
-        if i != issuer_at:
-            reading.leave(lines[i], "在结束语之后")
     if closing_at is None:
         return issuer_at if issuer_at >= 0 else end
     reading.fields["closing"] = lines[closing_at].text
+    for i in range(closing_at + 1, end):
+        if i != issuer_at:
+            reading.leave(lines[i], "在结束语之后")
     return closing_at
+
+
+def _issuer_at(lines: list[Line], closing_at: int | None, dated: bool, end: int) -> int:
+    """Where the issuer signs: right above the date, or with no date right under the closing
+    phrase; -1 if that line does not look like a name."""
+    floor = closing_at + 1 if closing_at is not None else 0
+    at = end - 1 if dated else floor if closing_at is not None else -1
+    return at if floor <= at < end and _is_issuer(lines[at].text) else -1
 
 
 def _is_issuer(text: str) -> bool:
@@ -305,11 +310,11 @@ def _read_head(lines: Sequence[Line], reading: _Reading) -> None:
         elif not started and text.endswith(("：", ":")) and not _STOP.search(text):
             reading.fields["recipient"] = text.rstrip("：:")
         elif not started and not _STOP.search(text) and len(text) <= MAX_HEADING:
-            reading.title_lines.append(text)
+            reading.title_lines.append(line)
         else:
             reading.intro.append(text)
-    for text in reading.title_lines[:-MAX_TITLE_LINES]:
-        reading.leftovers.append(Leftover("", text, "标题之前"))
+    for line in reading.title_lines[:-MAX_TITLE_LINES]:
+        reading.leave(line, "在标题之前")
     reading.title_lines = reading.title_lines[-MAX_TITLE_LINES:]
 
 
@@ -484,7 +489,7 @@ def _report(
 ) -> tuple[Report, frozenset[str]]:
     """The report and the header fields the document did not state (left empty)."""
     fields = reading.fields
-    title = "".join(reading.title_lines)
+    title = "".join(line.text for line in reading.title_lines)
     issuer = fields.get("issuer") or _issuer_from_title(title)
     intro = "".join(reading.intro)
     year = _year(title, intro, reading.date)
