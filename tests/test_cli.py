@@ -166,6 +166,15 @@ def test_import_says_what_it_did_and_refuses_to_overwrite(tmp_path: Path) -> Non
     assert _digest(target) == before
 
 
+def test_import_never_writes_over_its_source(tmp_path: Path) -> None:
+    source = tmp_path / "letter.txt"
+    source.write_text("单位：\n开头。\n", "utf-8")
+    code, _out, err = run("import", str(source), "-o", str(source), "--force")
+    assert code == 2
+    assert err.strip() == f"reportgen: {source} 是要导入的文档，请给工作簿另取一个名字。"
+    assert source.read_text("utf-8") == "单位：\n开头。\n"
+
+
 def test_import_reports_unplaced_lines(tmp_path: Path) -> None:
     source = tmp_path / "odd.txt"
     source.write_text(

@@ -12,17 +12,21 @@ the old version's for what was removed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypeVar
 
+from reportgen.api import schema_for
 from reportgen.context import chinese_number, format_date, sentence
-from reportgen.errors import WorkbookError
+from reportgen.errors import Severity, WorkbookError
 from reportgen.i18n import _
 from reportgen.model import Indicator, Part, Point, Report, Section
 from reportgen.schema import Schema
+from reportgen.validate import validate_data
+from reportgen.workbook import read_workbook
 
 ADDED, REMOVED, MOVED, CHANGED = "added", "removed", "moved", "changed"
 KINDS = (ADDED, REMOVED, MOVED, CHANGED)
@@ -86,15 +90,12 @@ def diff_workbooks(old: Path, new: Path, template: str | None = None) -> ReportD
 
 
 def _report(path: Path, template: str | None) -> tuple[Report, Schema]:
-    from reportgen.api import schema_for
-    from reportgen.validate import validate_data
-    from reportgen.workbook import read_workbook
-
+    """The report a workbook gives, and its schema; a WorkbookError if it has errors."""
     data = read_workbook(path)
     schema = schema_for(data, template)
     result = validate_data(data, schema)
     if result.report is None:
-        errors = sum(1 for f in result.findings if f.severity.value == "error")
+        errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
         raise WorkbookError(
             _(
                 "{file} has {count} error(s), so it is not yet a report. Run: reportgen validate {file}"
@@ -173,8 +174,9 @@ def _text_change(part: str, place: str, old: str, new: str) -> list[Change]:
 
 
 def _shown(value: object) -> str:
-    if hasattr(value, "isoformat"):
-        return format_date(value)  # type: ignore[arg-type]
+    """A field as the document shows it: dates as 2018年11月30日."""
+    if isinstance(value, dt.date):
+        return format_date(value)
     return "" if value is None else str(value)
 
 

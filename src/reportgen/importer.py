@@ -29,6 +29,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from reportgen.context import chinese_number
+from reportgen.errors import OutputError
+from reportgen.i18n import _
 from reportgen.layout import UNRECOGNISED_HEADERS, UNRECOGNISED_SHEET
 from reportgen.model import Indicator, Part, Point, Report, Section
 from reportgen.output import refuse_existing
@@ -111,6 +113,11 @@ def import_document(
     """Read ``source`` (.txt/.docx) and write a filled workbook at ``target``; never overwrite
     without ``force``. With no template, the shipped one that places the most text is used."""
     document = read_source(source)
+    if target.resolve() == source.resolve():
+        raise OutputError(
+            _("{file} is the document being imported; choose another name for the workbook."),
+            file=str(target),
+        )
     refuse_existing(target, force)
     lines = [_plain(line) for line in document.lines] if document.plain_text else document.lines
     schemas = [load_schema(template)] if template else _shipped_schemas()
