@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from reportgen.cli import main
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, LETTER
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -229,3 +230,101 @@ def test_a_workbook_for_a_template_not_here_says_how_to_find_it(
     )
     monkeypatch.chdir(tmp_path)
     assert run("validate", str(book))[0] == 1  # found ./mine; the workbook is still empty
+
+
+# ---------------------------------------------------------------- import, init --from, diff
+
+
+@pytest.mark.skipif(not LETTER.exists(), reason="letter-2018.txt not found")
+def test_import_says_what_it_did_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "2018.xlsx"
+    code, out, _err = run("import", str(LETTER), "-o", str(target))
+    assert code == 0
+    assert out.splitlines() == [
+        f"已将 {LETTER} 导入 {target}（模板 letter）：识别出 3 个部分中的 3 个，8 个小节，21 个要点。",
+        "略去 1 行网页导航，未导入：第1行",
+        f"下一步：reportgen validate {target}",
+    ]
+    before = _digest(target)
+    code, _out, err = run("import", str(LETTER), "-o", str(target))
+    assert code == 2
+    assert err.strip() == f"reportgen: {target} 已存在。如要覆盖，请加 --force。"
+    assert _digest(target) == before
+
+
+def test_import_never_writes_over_its_source(tmp_path: Path) -> None:
+    source = tmp_path / "letter.txt"
+    source.write_text("单位：\n开头。\n", "utf-8")
+    code, _out, err = run("import", str(source), "-o", str(source), "--force")
+    assert code == 2
+    assert err.strip() == f"reportgen: {source} 是要导入的文档，请给工作簿另取一个名字。"
+    assert source.read_text("utf-8") == "单位：\n开头。\n"
+
+
+def test_import_reports_unplaced_lines(tmp_path: Path) -> None:
+    source = tmp_path / "odd.txt"
+    source.write_text(
+        "单位：\n开头。\n一、附录\n文字。\n特此函告。\n某单位\n2019年1月2日\n", "utf-8"
+    )
+    code, out, _err = run("import", str(source))
+    assert code == 0
+    assert "2 行内容无法归入任何部分，已放在工作表“未识别内容”：请移到相应位置后删除该表。" in out
+    assert (tmp_path / "odd.xlsx").exists()
+
+
+def test_import_of_an_unknown_kind_of_file(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF")
+    code, _out, err = run("import", str(path))
+    assert code == 2
+    assert err.strip() == f"reportgen: {path}：不能导入这种文件，请使用 .docx 或 .txt。"
+
+
+def test_init_from_last_year(example: Path, tmp_path: Path) -> None:
+    before = _digest(example)
+    target = tmp_path / "2019.xlsx"
+    code, out, _err = run("init", "--from", str(example), str(target))
+    assert code == 0
+    assert out.splitlines() == [
+        f"已由 {example} 生成 2019 年度工作簿 {target}：26 行标为“待修改”，0 个数据移到“上年”列。",
+        f"请填写成文日期和本年数据，改写标为“待修改”的各行，然后运行：reportgen validate {target}",
+    ]
+    assert _digest(example) == before
+    code, _out, _err = run("init")
+    assert code == 2
+
+
+def test_diff_exit_codes_and_outputs(edited: Callable[..., Path], tmp_path: Path) -> None:
+    code, out, _err = run("diff", str(EXAMPLE), str(EXAMPLE))
+    assert code == 0
+    assert out.strip() == f"没有差异：{EXAMPLE} 与 {EXAMPLE} 的报告内容相同。"
+    changed = edited({("主要工作", "D2"): "强化党委领导"})
+    code, out, _err = run("diff", str(EXAMPLE), str(changed))
+    assert code == 1
+    assert "\x1b[" not in out  # not a terminal: no colour
+    assert "  ~ 修改 （一）加强领导抓规划 · 一是强化党委领导: 一是强化[-组织-]{+党委+}领导。" in out
+    assert out.strip().endswith("共 1 处变化：新增 0，删除 0，移动 0，修改 1")
+    page = tmp_path / "diff.html"
+    code, out, _err = run("diff", str(EXAMPLE), str(changed), "--html", str(page))
+    assert code == 1
+    assert out.splitlines() == ["共 1 处变化：新增 0，删除 0，移动 0，修改 1", f"已生成 {page}。"]
+    assert "<del>组织</del><ins>党委</ins>" in page.read_text("utf-8")
+    code, out, _err = run("diff", str(EXAMPLE), str(changed), "--format", "json")
+    assert code == 1 and json.loads(out)["counts"]["changed"] == 1
+
+
+def test_diff_colours_a_terminal(edited: Callable[..., Path]) -> None:
+    changed = edited({("主要工作", "D2"): "强化党委领导"})
+    result = CliRunner().invoke(main, ["diff", str(EXAMPLE), str(changed)], color=True)
+    assert result.exit_code == 1 and "\x1b[31m" in result.stdout
+
+
+def test_diff_of_a_bad_file_is_exit_2(edited: Callable[..., Path], tmp_path: Path) -> None:
+    broken = edited({("基本信息", "B7"): "明天"})
+    code, _out, err = run("diff", str(EXAMPLE), str(broken))
+    assert code == 2
+    assert err.strip() == (
+        f"reportgen: {broken} 有 1 个错误，还不能作为报告比对。请运行：reportgen validate {broken}"
+    )
+    code, _out, err = run("diff", str(EXAMPLE), str(tmp_path / "nope.xlsx"))
+    assert code == 2 and "找不到文件" in err

@@ -60,7 +60,7 @@ def test_annual_workbook_follows_its_schema(tmp_path: Path) -> None:
     assert book.properties.category == "reportgen:annual-report"
     info = book["基本信息"]
     assert info["B9"].value == "特此报告。"
-    [closing] = [dv for dv in info.data_validations.dataValidation if dv.type == "list"]
+    [closing] = [dv for dv in info.data_validations.dataValidation if "B9" in str(dv.sqref)]
     assert closing.formula1 == '"特此报告。"'
     text = "\n".join(str(row[0].value) for row in book["说明"].iter_rows())
     assert "工作表“第一责任人职责”（正文第 3 部分“党政主要负责人履行" in text
@@ -70,7 +70,7 @@ def test_annual_workbook_follows_its_schema(tmp_path: Path) -> None:
 
 def test_letter_closing_dropdown_offers_the_schema_choices(tmp_path: Path) -> None:
     info = load_workbook(init_workbook(tmp_path / "new.xlsx"))["基本信息"]
-    [closing] = [dv for dv in info.data_validations.dataValidation if dv.type == "list"]
+    [closing] = [dv for dv in info.data_validations.dataValidation if "B9" in str(dv.sqref)]
     assert closing.formula1 == '"特此函告。,特此函复。,请予函复。"'
 
 

@@ -8,13 +8,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from reportgen.importer import parse_letter_text
-from reportgen.schema import load_schema
-from reportgen.workbook import write_workbook
+from reportgen.importer import import_document
 
 if __name__ == "__main__":
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
-    schema = load_schema("letter")
-    report = parse_letter_text(source.read_text(encoding="utf-8"), schema)
-    write_workbook(target, schema, report)
+    result, _schema = import_document(source, target, template="letter", force=True)
+    assert not result.leftovers, result.leftovers  # the example must place every line
     print(target)

@@ -17,6 +17,7 @@ import click
 from reportgen import api, template_folders
 from reportgen.errors import ReportgenError, Severity, ValidationFailed
 from reportgen.i18n import LANGUAGES, _, default_language, translate
+from reportgen.layout import UNRECOGNISED_SHEET
 from reportgen.present import findings_json, findings_text, summary_line
 from reportgen.schema import DEFAULT_TEMPLATE, load_schema
 
@@ -79,24 +80,64 @@ def main(ctx: click.Context, lang: str | None) -> None:
 
 
 @main.command()
-@click.argument("path", type=EXISTING_FILE)
+@click.argument("path", type=EXISTING_FILE, required=False)
 @click.option(
     "--template",
     "-t",
-    default="letter",
-    show_default=True,
+    default=None,
     metavar="NAME|DIR",
-    help="Template the workbook is for.",
+    help="Template the workbook is for (default: letter, or the --from workbook's).",
 )
 @click.option(
     "--year", type=click.IntRange(2000, 2100), default=None, help="Fill in the report year."
 )
+@click.option(
+    "--from",
+    "last",
+    type=EXISTING_FILE,
+    default=None,
+    help="Last year's workbook: carry its structure and texts over into next year's "
+    "(the year defaults to its year + 1).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @handles_errors
-def init(path: Path, template: str, year: int | None, force: bool) -> None:
-    """Write an empty workbook for staff to fill in."""
-    api.init_workbook(path, template=template, year=year, force=force)
+def init(
+    path: Path | None, template: str | None, year: int | None, last: Path | None, force: bool
+) -> None:
+    """Write an empty workbook for staff to fill in, or next year's from last year's (--from)."""
+    if last is not None:
+        _carry(last, path, year, force, template)
+        return
+    if path is None:
+        raise click.UsageError(translate(_("Give the workbook to write, or --from."), _lang()))
+    api.init_workbook(path, template=template or "letter", year=year, force=force)
     _say(_("Wrote {path}. Fill it in Excel or WPS, then run: reportgen validate {path}"), path=path)
+
+
+def _carry(
+    last: Path, path: Path | None, year: int | None, force: bool, template: str | None
+) -> None:
+    """``init --from``: next year's workbook, and what is left to do."""
+    from reportgen.carry import carry_forward
+
+    result = carry_forward(last, path, year=year, force=force, template=template)
+    _say(
+        _(
+            "Wrote {path} for {year} from {last}: {pending} row(s) marked 待修改, "
+            "{figures} figure(s) moved to 上年."
+        ),
+        path=result.path,
+        year=result.year,
+        last=last,
+        pending=result.pending,
+        figures=result.figures,
+    )
+    _say(
+        _(
+            "Fill in 成文日期 and 本年, rewrite the rows marked 待修改, then run: reportgen validate {path}"
+        ),
+        path=result.path,
+    )
 
 
 @main.command()
@@ -224,3 +265,101 @@ def templates_lint(folder: str) -> None:
     else:
         click.echo(translate(_("{file}: no problems found."), lang).format(file=folder))
     sys.exit(1 if any(f.severity is Severity.ERROR for f in findings) else 0)
+
+
+@main.command("import")
+@click.argument("source", type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=EXISTING_FILE,
+    default=None,
+    help="Workbook to write. Default: the document's name with .xlsx, beside it.",
+)
+@click.option(
+    "--template",
+    "-t",
+    default=None,
+    metavar="NAME|DIR",
+    help="Template to read the document with. Default: the shipped one it fits best.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing workbook.")
+@handles_errors
+def import_(source: Path, output: Path | None, template: str | None, force: bool) -> None:
+    """Read an existing report (.docx or .txt) into a new workbook."""
+    from reportgen.importer import import_document
+
+    target = output or source.with_suffix(".xlsx")
+    result, schema = import_document(source, target, template=template, force=force)
+    sections, points = result.counts
+    _say(
+        _(
+            "Imported {source} into {path} (template {template}): {parts} of {total} parts "
+            "recognised, {sections} section(s), {points} point(s)."
+        ),
+        source=source,
+        path=target,
+        template=schema.name,
+        parts=result.matched_parts,
+        total=len(schema.parts),
+        sections=sections,
+        points=points,
+    )
+    if result.set_aside:
+        _say(
+            _("Set aside {count} web-page navigation line(s), not imported: {places}"),
+            count=len(result.set_aside),
+            places="、".join(line.place for line in result.set_aside),
+        )
+    if result.missing:
+        labels = [f.label for f in schema.fields if f.key in result.missing]
+        _say(_("Not found in the document, left empty: {fields}"), fields="、".join(labels))
+    if result.leftovers:
+        _say(
+            _(
+                "{count} line(s) fit no part and went to the sheet {sheet}: move them, then delete it."
+            ),
+            count=len(result.leftovers),
+            sheet=UNRECOGNISED_SHEET,
+        )
+    _say(_("Next: reportgen validate {path}"), path=target)
+
+
+@main.command()
+@click.argument("old", type=EXISTING_FILE)
+@click.argument("new", type=EXISTING_FILE)
+@template_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=EXISTING_FILE,
+    default=None,
+    help="Write a redline page for reviewers to this .html file; the terminal then "
+    "shows only the summary.",
+)
+@handles_errors
+def diff(old: Path, new: Path, template: str | None, fmt: str, html_path: Path | None) -> None:
+    """Show what changed between two workbooks. Exit 0 if equal, 1 if different."""
+    from reportgen.diff import diff_workbooks
+    from reportgen.diffview import diff_json, diff_text, summary, write_html
+
+    result = diff_workbooks(old, new, template)
+    lang = _lang()
+    if fmt == "json":
+        click.echo(diff_json(result, lang))
+    elif html_path is None:
+        click.echo(diff_text(result, lang))
+    if html_path is not None:
+        write_html(result, html_path, lang)
+        if fmt == "text":
+            click.echo(summary(result, lang))
+        _say(_("Wrote {path}."), path=html_path)
+    sys.exit(0 if result.equal else 1)

@@ -97,6 +97,10 @@ class TemplateError(ReportgenError):
     """A template folder is missing, incomplete or broken."""
 
 
+class SourceError(ReportgenError):
+    """A document to import cannot be read (not a .txt or .docx, damaged, unknown encoding)."""
+
+
 class OutputError(ReportgenError):
     """An output file cannot be written, or exists and must not be overwritten."""
 

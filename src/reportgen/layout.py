@@ -62,6 +62,12 @@ STATUS = Column(
     "审核状态：留空或填“已定稿”。由上年工作簿生成的行标为“待修改”，改写后删去或改为“已定稿”。",
 )
 STATUS_VALUES = ("待修改", "已定稿")
+PENDING = STATUS_VALUES[0]
+
+# What an import could not place (reportgen import): kept in its own sheet so nothing is lost.
+# Validation ignores the sheet's rows but warns while it exists, since they are not in the document.
+UNRECOGNISED_SHEET = "未识别内容"
+UNRECOGNISED_HEADERS = ("位置", "内容", "说明")
 
 _POINT_BODY = Column("要点内容", "point_body", TEXT, 90, "要点的正文，一段话。可以从 Word 粘贴。")
 

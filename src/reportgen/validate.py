@@ -15,7 +15,15 @@ from typing import Any
 
 from reportgen.errors import Finding, Severity
 from reportgen.i18n import _
-from reportgen.layout import INFO_HEADERS, LEAD_MARKER, Column, columns_for
+from reportgen.layout import (
+    INFO_HEADERS,
+    LEAD_MARKER,
+    PENDING,
+    STATUS,
+    UNRECOGNISED_SHEET,
+    Column,
+    columns_for,
+)
 from reportgen.model import Indicator, Part, Point, Report, Section
 from reportgen.schema import FieldSpec, PartSpec, Schema, fill_title
 from reportgen.text import clean_text
@@ -97,6 +105,7 @@ def validate_data(data: WorkbookData, schema: Schema) -> ValidationResult:
     """Check an already-read workbook against ``schema``."""
     findings = Findings(file=str(data.path))
     report = _build_report(data, schema, findings)
+    _review_findings(data, schema, findings)
     return ValidationResult(findings.items, None if findings.has_errors else report)
 
 
@@ -563,3 +572,53 @@ def _number(cell: Cell, sheet: str, findings: Findings, required: bool) -> float
         )
         return None
     return int(number) if number.is_integer() else number
+
+
+# ---------------------------------------------------------------- carried over and imported
+
+
+def _review_findings(data: WorkbookData, schema: Schema, findings: Findings) -> None:
+    """Warnings, never errors: rows still marked 待修改, and an import's 未识别内容 sheet."""
+    sheets = [(schema.info_sheet, ())] + [(p.sheet, columns_for(p.kind)) for p in schema.parts]
+    for name, columns in sheets:
+        sheet = data.sheets.get(name)
+        if sheet is not None and sheet.rows:
+            _pending_rows(sheet, columns, findings)
+    leftovers = data.sheets.get(UNRECOGNISED_SHEET)
+    if leftovers is not None and len(leftovers.rows) > 1:
+        findings.warning(
+            "unrecognised-sheet",
+            _("This sheet holds {count} line(s) the import could not place; not in the document."),
+            _("Move what belongs in the report to its sheet, then delete this sheet."),
+            sheet=UNRECOGNISED_SHEET,
+            count=len(leftovers.rows) - 1,
+        )
+
+
+def _pending_rows(sheet: SheetData, columns: tuple[Column, ...], findings: Findings) -> None:
+    """A warning at each 状态 cell that says 待修改 (set by ``init --from``)."""
+    header = [clean_text(c.value)[0] for c in sheet.rows[0]]
+    if STATUS.header not in header:
+        return
+    column = header.index(STATUS.header)
+    for row in sheet.rows[1:]:
+        if column < len(row) and clean_text(row[column].value)[0] == PENDING:
+            findings.warning(
+                "pending-review",
+                _("'{item}' was carried over from last year and is marked 待修改."),
+                _("Rewrite it for this year, then clear 状态 or choose 已定稿."),
+                sheet=sheet.name,
+                cell=row[column].ref,
+                item=_row_label(row, columns),
+            )
+
+
+def _row_label(row: tuple[Cell, ...], columns: tuple[Column, ...]) -> str:
+    """What a row is about: its point title, indicator or section title, else its first cell."""
+    keys = [c.key for c in columns]
+    for key in ("point_title", "indicator", "section_title"):
+        if key in keys and keys.index(key) < len(row):
+            text = clean_text(row[keys.index(key)].value)[0]
+            if text:
+                return text
+    return clean_text(row[0].value)[0]

@@ -6,6 +6,7 @@ the validator turns them into the report model.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zipfile
 from dataclasses import dataclass
@@ -18,13 +19,15 @@ from reportgen.layout import (
     INFO_HEADERS,
     INSTRUCTIONS_SHEET,
     LEAD_MARKER,
+    PENDING,
+    STATUS,
     STATUS_VALUES,
     Column,
     columns_for,
 )
 from reportgen.model import Part, Report
 from reportgen.output import atomic_path
-from reportgen.schema import FieldSpec, PartSpec, Schema
+from reportgen.schema import FieldSpec, PartSpec, Schema, fill_title
 
 CellValue = Any  # str | int | float | datetime | None, as openpyxl gives them
 # The workbook remembers its template in its 类别 (category) property, e.g. "reportgen:letter".
@@ -121,22 +124,73 @@ def _blank(value: CellValue) -> bool:
 # ---------------------------------------------------------------- writing
 
 
+@dataclass(frozen=True)
+class Marks:
+    """How a filled workbook departs from its report: for imports and next year's workbooks."""
+
+    blank: frozenset[str] = frozenset()  # 基本信息 fields left empty (unknown or cleared)
+    review: frozenset[str] = frozenset()  # 基本信息 fields whose 状态 is 待修改
+    review_rows: bool = False  # every part row's 状态 is 待修改 (carried over from last year)
+    carry_figures: bool = False  # indicator 本年 written under 上年, 本年 left empty
+
+
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A sheet after the parts that the document does not use (e.g. 未识别内容)."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[CellValue, ...], ...]
+    widths: tuple[int, ...] = (10, 90, 40)
+
+
 def write_workbook(
-    path: Path, schema: Schema, report: Report | None = None, year: int | None = None
+    path: Path,
+    schema: Schema,
+    report: Report | None = None,
+    year: int | None = None,
+    marks: Marks | None = None,
+    extra: ExtraSheet | None = None,
 ) -> None:
     """Write a workbook for ``schema``: blank, or filled from ``report``; whole or not at all."""
     from openpyxl import Workbook
 
+    marks = marks or Marks()
     book = Workbook()
     book.properties.category = TEMPLATE_TAG + schema.name
     book.properties.creator = "reportgen"
     _write_instructions(book.active, schema)
-    _write_info(book.create_sheet(schema.info_sheet), schema, report, year)
+    _write_info(book.create_sheet(schema.info_sheet), schema, report, year, marks)
     for spec in schema.parts:
         part = _find_part(report, spec)
-        _write_part(book.create_sheet(spec.sheet), spec, part)
+        _write_part(book.create_sheet(spec.sheet), spec, part, marks)
+    if extra is not None:
+        _write_extra(book.create_sheet(extra.name), extra)
     with atomic_path(path) as tmp:
         book.save(tmp)
+
+
+def default_title(schema: Schema, report: Report) -> str:
+    """The title the schema gives ``report`` when none is typed; empty if it cannot be formed."""
+    values = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+    try:
+        return fill_title(schema.default_title, {**values, **report.extra})
+    except (KeyError, IndexError, ValueError):
+        return ""
+
+
+def _write_extra(ws: Any, extra: ExtraSheet) -> None:
+    """A plain sheet of rows under a frozen header, text wrapped."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    _header_style(ws, extra.headers, ("",) * len(extra.headers))
+    for index, width in enumerate(extra.widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    for values in extra.rows:
+        ws.append(list(values))
+        for cell in ws[ws.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _find_part(report: Report | None, spec: PartSpec) -> Part | None:
@@ -201,18 +255,22 @@ def _instruction_lines(schema: Schema) -> list[tuple[str, bool]]:
     return lines
 
 
-def _write_info(ws: Any, schema: Schema, report: Report | None, year: int | None) -> None:
-    """The key/value sheet of header fields (基本信息)."""
+def _write_info(
+    ws: Any, schema: Schema, report: Report | None, year: int | None, marks: Marks
+) -> None:
+    """The key/value sheet of header fields (基本信息), with a 状态 column last."""
     from openpyxl.styles import Alignment
 
-    helps = ("项目名称，不要修改。", "在这一列填写内容。", "填写要求。")
-    _header_style(ws, INFO_HEADERS, helps)
-    for width, col in zip((14, 80, 60), "ABC", strict=False):
+    helps = ("项目名称，不要修改。", "在这一列填写内容。", "填写要求。", STATUS.comment)
+    _header_style(ws, (*INFO_HEADERS, STATUS.header), helps)
+    for width, col in zip((14, 80, 60, STATUS.width), "ABCD", strict=False):
         ws.column_dimensions[col].width = width
     for row, spec in enumerate(schema.fields, start=2):
         star = "（必填）" if spec.required and not spec.default else "（选填）"
         ws.cell(row=row, column=1, value=spec.label)
-        value = _info_value(spec, report, year)
+        if spec.key in marks.review:
+            ws.cell(row=row, column=4, value=PENDING)
+        value = None if spec.key in marks.blank else _info_value(spec, report, year, schema)
         cell = ws.cell(row=row, column=2, value=value)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if isinstance(value, dt.date):
@@ -223,11 +281,19 @@ def _write_info(ws: Any, schema: Schema, report: Report | None, year: int | None
     _info_validations(ws, schema)
 
 
-def _info_value(spec: FieldSpec, report: Report | None, year: int | None) -> CellValue:
-    """What a fresh workbook shows for ``spec``: the report's value, the year, or the default."""
+def _info_value(
+    spec: FieldSpec, report: Report | None, year: int | None, schema: Schema
+) -> CellValue:
+    """What a fresh workbook shows for ``spec``: the report's value, the year, or the default.
+
+    A title equal to the default is left empty, so that it follows the issuer and the year.
+    """
     if report is not None:
         extra = report.extra
-        return (extra[spec.key] if spec.key in extra else getattr(report, spec.key, None)) or None
+        value = extra[spec.key] if spec.key in extra else getattr(report, spec.key, None)
+        if spec.key == "title" and value == default_title(schema, report):
+            return None
+        return value or None
     if spec.key == "year" and year is not None:
         return year
     return spec.default or None
@@ -256,9 +322,24 @@ def _info_validations(ws: Any, schema: Schema) -> None:
             continue
         ws.add_data_validation(dv)
         dv.add(f"B{row}")
+    ws.add_data_validation(_status_validation(f"D2:D{len(schema.fields) + 1}"))
 
 
-def _write_part(ws: Any, spec: PartSpec, part: Part | None) -> None:
+def _status_validation(cells: str) -> Any:
+    """The 状态 dropdown: empty, 待修改 or 已定稿."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(
+        type="list",
+        formula1=f'"{",".join(STATUS_VALUES)}"',
+        showErrorMessage=True,
+        error="留空，或选“待修改”“已定稿”",
+    )
+    dv.add(cells)
+    return dv
+
+
+def _write_part(ws: Any, spec: PartSpec, part: Part | None, marks: Marks) -> None:
     """One part sheet: header, widths, wrapping, validation, and the part's rows if any."""
     from openpyxl.styles import Alignment
 
@@ -266,9 +347,12 @@ def _write_part(ws: Any, spec: PartSpec, part: Part | None) -> None:
     _header_style(ws, tuple(c.header for c in columns), tuple(c.comment for c in columns))
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width
-    rows = _part_rows(spec.kind, part)
+    rows = _part_rows(spec.kind, part, marks.carry_figures)
+    status = PENDING if marks.review_rows else None
     for values in rows:
-        ws.append(list(values))
+        padded = list(values) + [None] * (len(columns) - 1 - len(values))
+        carried = status if any(v not in (None, LEAD_MARKER) for v in values) else None
+        ws.append([*padded, carried])
     last = max(len(rows) + 1, 200)
     for index, column in enumerate(columns, start=1):
         if column.type == "text":
@@ -296,19 +380,15 @@ def _part_validations(ws: Any, columns: tuple[Column, ...], last: int) -> None:
         elif column.key == "unit":
             dv = DataValidation(type="list", formula1='"件,人,次,项,个,%"', showErrorMessage=False)
         elif column.key == "status":
-            dv = DataValidation(
-                type="list",
-                formula1=f'"{",".join(STATUS_VALUES)}"',
-                showErrorMessage=True,
-                error="留空，或选“待修改”“已定稿”",
-            )
+            ws.add_data_validation(_status_validation(f"{letter}2:{letter}{last}"))
+            continue
         else:
             continue
         ws.add_data_validation(dv)
         dv.add(f"{letter}2:{letter}{last}")
 
 
-def _part_rows(kind: str, part: Part | None) -> list[tuple[CellValue, ...]]:
+def _part_rows(kind: str, part: Part | None, carry: bool = False) -> list[tuple[CellValue, ...]]:
     """The data rows of a part sheet, in its kind's column order."""
     if kind == "points":
         lead = part.lead if part else None
@@ -324,11 +404,14 @@ def _part_rows(kind: str, part: Part | None) -> list[tuple[CellValue, ...]]:
             for s_no, s in enumerate(part.sections, start=1)
             for p_no, p in enumerate(s.points, start=1)
         ]
-    return _data_rows(part)
+    return _data_rows(part, carry)
 
 
-def _data_rows(part: Part) -> list[tuple[CellValue, ...]]:
-    """Rows of a 基本数据 sheet: one text row per subsection, or one row per indicator."""
+def _data_rows(part: Part, carry: bool) -> list[tuple[CellValue, ...]]:
+    """Rows of a 基本数据 sheet: one text row per subsection, or one row per indicator.
+
+    With ``carry`` (next year's workbook) this year's figure moves to 上年 and 本年 stays empty.
+    """
     rows: list[tuple[CellValue, ...]] = []
     for number, section in enumerate(part.sections, start=1):
         if not section.indicators:
@@ -341,8 +424,8 @@ def _data_rows(part: Part) -> list[tuple[CellValue, ...]]:
                     section.title if first else None,
                     section.text if first and section.text else None,
                     ind.name,
-                    ind.current,
-                    ind.previous,
+                    None if carry else ind.current,
+                    ind.current if carry else ind.previous,
                     ind.unit or None,
                 )
             )
