@@ -18,17 +18,31 @@ from reportgen.model import Report
 from reportgen.output import atomic_path
 from reportgen.schema import Schema
 
+TEMPLATE_TAG = "reportgen:"  # the same tag the workbook carries (workbook.TEMPLATE_TAG)
+
 TEXT_BLOCK_TWIPS = 8845  # 版心 156 mm
 CHARS_PER_LINE = 28
 CHAR_TWIPS = TEXT_BLOCK_TWIPS / CHARS_PER_LINE  # one character (一字) on the grid
 RIGHT_SPACED_STYLES = {"署名": "issuer_right_chars", "成文日期": "date_right_chars"}
 
 
-def render_docx(schema: Schema, report: Report, context: RenderContext, target: Path) -> None:
-    """Fill the template of ``schema`` with ``context`` and write ``target`` whole."""
+def render_docx(
+    schema: Schema,
+    report: Report,
+    context: RenderContext,
+    target: Path,
+    *,
+    letterhead: bool = False,
+) -> None:
+    """Fill the template of ``schema`` with ``context`` and write ``target`` whole;
+    ``letterhead`` gives the first page the 信函格式 (GB/T 9704 §10.1)."""
     document = _render(schema, context)
     _place_signature(document, context)
-    _set_properties(document, report)
+    if letterhead:
+        from reportgen.letterhead import add_letterhead
+
+        add_letterhead(document, report.issuer, report.doc_number)
+    _set_properties(document, report, schema)
     with atomic_path(target) as tmp:
         document.save(str(tmp))
 
@@ -58,13 +72,17 @@ def _render(schema: Schema, context: RenderContext) -> Any:
 
 
 def _place_signature(document: Any, context: RenderContext) -> None:
-    """Right-space 署名 and 成文日期 by the characters the signature rule computed."""
+    """Right-space 署名 and 成文日期 by the characters the signature rule computed; a sealed
+    document gets more blank lines above the issuer, to leave room for the seal."""
     for paragraph in document.paragraphs:
         field = RIGHT_SPACED_STYLES.get(paragraph.style.name)
         if field is None:
             continue
         chars = getattr(context.signature, field)
         _set_right_indent(paragraph, chars)
+        if field == "issuer_right_chars":
+            for _extra in range(context.signature.blank_lines_above - 1):
+                paragraph.insert_paragraph_before("")
 
 
 def _set_right_indent(paragraph: Any, chars: float) -> None:
@@ -76,9 +94,11 @@ def _set_right_indent(paragraph: Any, chars: float) -> None:
     ind.set(qn("w:rightChars"), str(round(chars * 100)))
 
 
-def _set_properties(document: Any, report: Report) -> None:
-    """Document properties from the data: title, author = 发文机关, dates = 成文日期."""
+def _set_properties(document: Any, report: Report, schema: Schema) -> None:
+    """Document properties from the data: title, author = 发文机关, dates = 成文日期, and the
+    template in 类别 (category) as ``reportgen:<name>`` so that ``check`` can find it."""
     props = document.core_properties
+    props.category = TEMPLATE_TAG + schema.name
     when = dt.datetime.combine(report.signature_date, dt.time(0, 0))
     props.title = report.title
     props.author = report.issuer
