@@ -123,8 +123,10 @@ def test_signature_and_date_by_the_unsealed_rule(document) -> None:  # noqa: ANN
     assert (issuer.text, date.text) == ("杭州市公安局", "2018年11月30日")
     assert document.paragraphs[-3].text == ""  # one blank line under the body
     char = 8845 / 28
-    assert _twips(issuer.paragraph_format.right_indent) == round(5 * char)
-    assert _twips(date.paragraph_format.right_indent) == round(2 * char)
+    # 杭州市公安局 right-spaced 5 starts at 28 − 5 − 6 = 17; the date two characters later.
+    assert _twips(issuer.paragraph_format.left_indent) == round(17 * char)
+    assert _twips(date.paragraph_format.left_indent) == round(19 * char)
+    assert issuer.alignment == date.alignment == WD_ALIGN_PARAGRAPH.LEFT
 
 
 def test_footers_carry_page_fields_on_both_sides(document) -> None:  # noqa: ANN001

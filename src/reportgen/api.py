@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.context import build_context
-from reportgen.i18n import _
 from reportgen.errors import Finding, Severity, ValidationFailed
+from reportgen.i18n import _
 from reportgen.output import refuse_existing, safe_filename
 from reportgen.schema import DEFAULT_TEMPLATE, Schema, builtin_template_names, load_schema
 from reportgen.validate import ValidationResult, validate_data

@@ -16,6 +16,7 @@ from reportgen.text import display_width
 
 _DIGITS = "零一二三四五六七八九"
 _STOPS = ("。", "！", "？", "；", "：")
+CHARS_PER_LINE = 28
 # A 二号 (22 pt) title line holds 20 characters of the 156 mm (442 pt) text block.
 TITLE_CHARS = 20
 # Where a title may break: after these words, so that no word is cut (关于 first: the issuer
@@ -56,6 +57,12 @@ class Signature:
     def blank_lines_above(self) -> int:
         """Blank lines between the body and the issuer: one, or two to make room for a seal."""
         return 2 if self.sealed else 1
+
+    def starts(self, line_chars: int = CHARS_PER_LINE) -> tuple[float, float]:
+        """Where the issuer and the date start, in characters from the left of the line."""
+        issuer_start = line_chars - self.issuer_right_chars - display_width(self.issuer)
+        date_start = line_chars - self.date_right_chars - display_width(self.date)
+        return issuer_start, date_start
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,11 @@ class Finding:
 
     @property
     def place(self) -> str:
-        """``sheet!cell``, ``sheet`` or the file name: where the user should look."""
+        """``sheet!cell``, ``sheet``, a paragraph of a checked document (``¶12 “…”``) or the
+        file name: where the user should look."""
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
-        return self.sheet or self.file
+        return self.sheet or self.cell or self.file
 
     def text(self, lang: str) -> str:
         """The message in ``lang``, its fields filled."""
@@ -96,6 +97,14 @@ class TemplateError(ReportgenError):
 
 class OutputError(ReportgenError):
     """An output file cannot be written, or exists and must not be overwritten."""
+
+
+class DocumentError(ReportgenError):
+    """A .docx to check cannot be opened or read (missing, not a Word document, damaged)."""
+
+
+class ConversionError(ReportgenError):
+    """LibreOffice or pdftoppm is missing, failed, timed out or wrote nothing."""
 
 
 class ValidationFailed(ReportgenError):

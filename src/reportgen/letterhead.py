@@ -126,7 +126,7 @@ def _double_rule(p: Any, top_mm: float, *, thick_first: bool, first_id: int) -> 
     """Two red 170 mm lines, the upper one's top edge at ``top_mm`` from the page top."""
     widths = (THICK_PT, THIN_PT) if thick_first else (THIN_PT, THICK_PT)
     centre = top_mm + widths[0] / 2 * MM_PER_PT
-    for offset, (width, shape_id) in enumerate(zip(widths, (first_id, first_id + 1))):
+    for offset, (width, shape_id) in enumerate(zip(widths, (first_id, first_id + 1), strict=True)):
         y = centre + offset * RULE_PITCH_PT * MM_PER_PT
         line = (
             f'<wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'

@@ -12,24 +12,29 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+
+def _sequence(names: str) -> tuple[str, ...]:
+    return tuple(names.split())
+
+
 # ECMA-376 Part 1, CT_PPrBase / CT_RPr / CT_SectPr child sequences.
-PPR_ORDER = (
+PPR_ORDER = _sequence(
     "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
     "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
     "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
     "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
     "rPr sectPr pPrChange"
-).split()
-RPR_ORDER = (
+)
+RPR_ORDER = _sequence(
     "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
     "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
     "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
-).split()
-SECTPR_ORDER = (
+)
+SECTPR_ORDER = _sequence(
     "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
     "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
     "docGrid printerSettings sectPrChange"
-).split()
+)
 _ORDERS = {"pPr": PPR_ORDER, "rPr": RPR_ORDER, "sectPr": SECTPR_ORDER}
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ConversionError
 from reportgen.i18n import _
 from reportgen.output import atomic_path
 
@@ -26,9 +26,7 @@ from reportgen.output import atomic_path
 PDF_FILTER = "pdf:writer_pdf_Export"
 PDFA_FILTER = PDF_FILTER + ':{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
-
-class ConversionError(ReportgenError):
-    """LibreOffice or pdftoppm is missing, failed, timed out or wrote nothing."""
+__all__ = ["ConversionError", "convert_to_pdf", "preview", "preview_pages"]
 
 
 def fonts_conf() -> Path:
