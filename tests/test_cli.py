@@ -143,3 +143,9 @@ def test_english_messages(edited: Callable[..., Path]) -> None:
     path = edited({("基本信息", "B7"): "soon"})
     result = CliRunner().invoke(main, ["--lang", "en", "validate", str(path)])
     assert "error 基本信息!B7: 成文日期 is not a date: 'soon'." in result.stdout
+
+
+def test_build_letterhead_without_number_warns(tmp_path: Path) -> None:
+    code, out, err = run("build", str(EXAMPLE), "-o", str(tmp_path), "--letterhead", "--seal")
+    assert code == 0 and out.strip().endswith(".docx")
+    assert "警告 基本信息: 信函格式的版头没有发文字号：工作簿中发文字号为空。" in err

@@ -151,3 +151,47 @@ def test_markup_characters_appear_literally(edited: Callable[..., Path], tmp_pat
     path = edited({("基本信息", "B8"): text})
     [docx] = build_report(path, output_dir=tmp_path / "out").outputs
     assert text in docx_paragraphs(docx)
+
+
+@pytest.fixture(scope="module")
+def letterhead(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Document
+    out = tmp_path_factory.mktemp("letterhead")
+    [docx] = build_report(EXAMPLE, output_dir=out, letterhead=True, seal=True).outputs
+    return Document(str(docx))
+
+
+def test_letterhead_first_page_has_no_page_number(letterhead) -> None:  # noqa: ANN001
+    section = letterhead.sections[0]
+    assert section.different_first_page_header_footer
+    assert "PAGE" not in section.first_page_footer._element.xml
+    assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
+
+
+def test_letterhead_name_and_rules_are_anchored_to_the_page(letterhead) -> None:  # noqa: ANN001
+    first = letterhead.paragraphs[0]._p
+    texts = [t.text for t in first.iter(qn("w:t"))]
+    assert texts == ["杭州市公安局"]  # the name, in its text box
+    colours = {c.get(qn("w:val")) for c in first.iter(qn("w:color"))}
+    assert colours == {"FF0000"}
+    anchors = first.findall(".//" + qn("wp:anchor"))
+    assert len(anchors) == 5  # name + two double lines
+    assert {a.find(qn("wp:positionV")).get("relativeFrom") for a in anchors} == {"page"}
+
+
+def test_letterhead_pushes_the_title_down_two_lines(letterhead) -> None:  # noqa: ANN001
+    texts = [p.text for p in letterhead.paragraphs[:5]]
+    assert texts == ["", "", "", "杭州市公安局关于", "2018年度法治政府建设工作情况的函"]
+
+
+def test_sealed_signature_has_room_for_the_seal(letterhead) -> None:  # noqa: ANN001
+    paragraphs = letterhead.paragraphs
+    assert [p.text for p in paragraphs[-5:]] == [
+        "特此函告。",
+        "",
+        "",
+        "杭州市公安局",
+        "2018年11月30日",
+    ]
+    char = 8845 / 28
+    assert _twips(paragraphs[-1].paragraph_format.right_indent) == round(4 * char)
+    assert _twips(paragraphs[-2].paragraph_format.right_indent) == round(4.5 * char)

@@ -42,6 +42,7 @@ TOLERANCE_MM = 1.0  # GB/T 9704 §5.2.1: 天头 37 mm ± 1 mm, 订口 28 mm ± 1
 LINES_PER_PAGE = 22
 CHAR_TWIPS = 8845 / CHARS_PER_LINE
 INDENT_TOLERANCE = 0.2  # characters: 2 characters may be 632 (grid) or 640 (16 pt) twips
+PLACE_CHARS = 10  # characters of a paragraph shown in a finding's place
 PLACE_TOLERANCE = 0.3  # characters, for the signature and the page numbers
 USUAL_CLOSINGS = (
     "特此函告。",
@@ -91,7 +92,12 @@ class Part:
     def place(self) -> str:
         """``¶12 “（一）加强领导抓规划…”``: the number and the first characters."""
         text = self.text.strip()
-        return f"¶{self.number} “{text[:10]}{'…' if len(text) > 10 else ''}”"
+        head = ""
+        for ch in text:
+            if display_width(head + ch) > PLACE_CHARS:
+                return f"¶{self.number} “{head}…”"
+            head += ch
+        return f"¶{self.number} “{head}”"
 
 
 class _Checker:
@@ -465,15 +471,21 @@ def _check_indent(checker: _Checker, part: Part, first_line: float) -> None:
 
 
 def _check_line_spacing(checker: _Checker, part: Part) -> None:
-    """Lines of the body on the grid: exact spacing of one grid line, or single on the grid."""
-    levels = checker.styles.ppr_levels(part.paragraph._p)
+    """Lines of the body on the document's pitch: exact spacing of that pitch, or single
+    spacing on the grid (``_check_grid`` checks that the pitch makes 22 lines)."""
     grid = checker.document.sections[0]._sectPr.find(_w("docGrid"))
-    pitch = float(grid.get(_w("linePitch")) or 0) if grid is not None else 0.0
+    wanted = _line_pitch(checker, grid if grid is not None and grid.get(_w("type")) else None)
+    levels = checker.styles.ppr_levels(part.paragraph._p)
     rule = lookup(levels, "spacing", "lineRule") or "auto"
     line = float(lookup(levels, "spacing", "line") or 240)
-    exact = rule == "exact" and abs(line - pitch) <= 2
-    on_grid = rule == "auto" and line == 240 and pitch and flag(levels, "snapToGrid", True)
-    if not (exact or on_grid):
+    pitch = float(grid.get(_w("linePitch")) or 0) if grid is not None else 0.0
+    if rule == "exact":
+        actual = line
+    elif rule == "auto" and line == 240 and flag(levels, "snapToGrid", True):
+        actual = pitch
+    else:
+        actual = -1.0
+    if not wanted or abs(actual - wanted) > 2:
         checker.add(
             "line-spacing",
             _("The {part} has line spacing {line}; the 22-line grid wants exactly 28.95 pt."),

@@ -115,7 +115,7 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     except (AttributeError, ProcessLookupError, PermissionError):
         process.kill()
-    process.wait()
+    process.communicate()  # reap it and close its pipes
 
 
 def _collect(produced: Path, out_dir: Path, source: Path, detail: str) -> Path:
