@@ -182,13 +182,20 @@ def _check_page(checker: _Checker) -> None:
         if abs(actual - wanted) > TOLERANCE_MM:
             checker.add(
                 "margins",
-                _("The {side} margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+                _MARGIN_MESSAGES[side],
                 _("Set the margins to top 37, bottom 35, left 28, right 26 mm."),
                 "页面设置",
-                side=side,
                 actual=f"{actual:.1f}",
                 wanted=f"{wanted:g}",
             )
+
+
+_MARGIN_MESSAGES = {
+    "top": _("The top margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+    "bottom": _("The bottom margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+    "left": _("The left margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+    "right": _("The right margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+}
 
 
 def _twips(length: Any) -> float:
@@ -759,11 +766,18 @@ def _check_page_number(checker: _Checker, paragraph: Any, side: str, place: str)
     if problems:
         checker.add(
             "page-number",
-            _(
-                "The page number is not “— N —” in 四号 宋体, {side}-aligned one character in: {found}."
-            ),
+            _PAGE_NUMBER_MESSAGES[side],
             _("Odd pages: right-aligned, right indent 1 character; even pages: left."),
             place,
-            side=side,
             found="; ".join(problems),
         )
+
+
+_PAGE_NUMBER_MESSAGES = {
+    "right": _(
+        "The page number is not “— N —” in 四号 宋体, right-aligned one character in: {found}."
+    ),
+    "left": _(
+        "The page number is not “— N —” in 四号 宋体, left-aligned one character in: {found}."
+    ),
+}
