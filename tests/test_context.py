@@ -149,7 +149,9 @@ def test_long_title_lines_all_fit_and_keep_numbers_whole() -> None:
     assert "".join(lines) == title and len(lines) == 3
     assert all(display_width(line) <= 20 for line in lines)
     assert all(not line.startswith(("》", "、", "，")) for line in lines)
-    assert not any(a[-1].isdigit() and b[0].isdigit() for a, b in zip(lines, lines[1:]))
+    assert not any(
+        a[-1].isdigit() and b[0].isdigit() for a, b in zip(lines, lines[1:], strict=False)
+    )
 
 
 @pytest.mark.parametrize(

@@ -282,3 +282,12 @@ def test_cli_pdf_without_soffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
         "reportgen: LibreOffice (soffice) was not found. Install it (Debian/Ubuntu: "
         "apt-get install libreoffice-writer-nogui) and try again."
     )
+
+
+@needs_soffice
+def test_preview_of_a_docx_converts_it_first(
+    rendered: dict[str, tuple[Path, Path]], tmp_path: Path
+) -> None:
+    pages = pdf_module.preview(rendered["plain"][0], tmp_path, dpi=20)
+    assert [p.name for p in pages[:2]] == ["plain-01.png", "plain-02.png"]
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".png"] * len(pages)  # no PDF left

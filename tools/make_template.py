@@ -88,7 +88,7 @@ def set_punctuation(ppr) -> None:
     w:overflowPunct="1" is Word's own default (a line-end ，。 may hang past the margin). It is
     written out because LibreOffice reads the value inverted and then does *not* hang; left
     out, LibreOffice hangs the mark and, on a justified line, draws nothing for it (rendering
-    the example lost 10 line-end ，、。). autoSpaceDE/DN off: no extra gap between Chinese and
+    the example lost 8 line-end ，、。). autoSpaceDE/DN off: no extra gap between Chinese and
     digits, so a half-width digit takes half a character as GB/T 9704 counts it (Word;
     LibreOffice ignores the setting and adds about 0.2 character).
     """
