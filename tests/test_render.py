@@ -195,3 +195,12 @@ def test_sealed_signature_has_room_for_the_seal(letterhead) -> None:  # noqa: AN
     char = 8845 / 28
     assert _twips(paragraphs[-1].paragraph_format.right_indent) == round(4 * char)
     assert _twips(paragraphs[-2].paragraph_format.right_indent) == round(4.5 * char)
+
+
+def test_quotes_and_dashes_are_hinted_east_asian(document) -> None:  # noqa: ANN001
+    runs = [r for p in document.paragraphs for r in p.runs if set(r.text) & set("“”《》—…")]
+    assert len(runs) >= 5  # the paragraphs quoting 《…》 and “…”
+    for run in runs:
+        fonts = run._r.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:hint")) == "eastAsia"
+        assert fonts.get(qn("w:eastAsia")) in ("仿宋_GB2312", "楷体_GB2312")
