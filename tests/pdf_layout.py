@@ -110,3 +110,22 @@ def _is(colour: str, rgb: bytes) -> bool:
     if colour == "red":
         return r > 180 and g < 100 and b < 100
     return r < 110 and g < 110 and b < 110
+
+
+def page_number_dash_mm(pdf: Path, page: int, dpi: int = 600) -> float:
+    """How far under the text block (262 mm from the top) the dashes of — N — are drawn:
+    the top of the rows with the most ink in the footer band."""
+    top_mm, height_mm = 262.0, 15.0
+    raw = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page)]
+        + ["-y", str(round(top_mm / 25.4 * dpi)), "-H", str(round(height_mm / 25.4 * dpi))]
+        + [str(pdf)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    _magic, width, height, _depth, pixels = raw.split(maxsplit=4)
+    w, h = int(width), int(height)
+    counts = [sum(1 for x in range(0, 3 * w, 3) if pixels[y * 3 * w + x] < 110) for y in range(h)]
+    darkest = max(counts)
+    first = next(y for y in range(h) if counts[y] >= 0.8 * darkest)
+    return first * 25.4 / dpi

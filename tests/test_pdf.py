@@ -28,6 +28,7 @@ from .pdf_layout import (
     TEXT_RIGHT_PT,
     Line,
     ink_bands,
+    page_number_dash_mm,
     text_lines,
 )
 
@@ -133,6 +134,13 @@ def test_page_numbers_alternate_sides(rendered: dict[str, tuple[Path, Path]]) ->
             assert number.x1 == pytest.approx(TEXT_RIGHT_PT - CHAR_PT, abs=2)
         else:
             assert number.x0 == pytest.approx(LEFT_PT + CHAR_PT, abs=2)
+
+
+def test_page_number_dashes_sit_7_mm_under_the_text(
+    rendered: dict[str, tuple[Path, Path]],
+) -> None:
+    for page in (2, 3):  # an even and an odd page
+        assert page_number_dash_mm(rendered["plain"][1], page) == pytest.approx(7, abs=0.5)
 
 
 # ---------------------------------------------------------------- letterhead
