@@ -56,3 +56,14 @@ def docx_paragraphs(path: Path) -> list[str]:
     from docx import Document
 
     return [p.text for p in Document(str(path)).paragraphs]
+
+
+def docx_lines(path: Path) -> list[str]:
+    """The document as lines: the title's lines (公文标题) joined into one, then every
+    non-empty body paragraph."""
+    from docx import Document
+
+    paragraphs = Document(str(path)).paragraphs
+    title = "".join(p.text for p in paragraphs if p.style.name == "公文标题")
+    body = [p.text for p in paragraphs if p.style.name != "公文标题" and p.text.strip()]
+    return [title, *body]

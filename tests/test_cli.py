@@ -328,3 +328,9 @@ def test_diff_of_a_bad_file_is_exit_2(edited: Callable[..., Path], tmp_path: Pat
     )
     code, _out, err = run("diff", str(EXAMPLE), str(tmp_path / "nope.xlsx"))
     assert code == 2 and "找不到文件" in err
+
+
+def test_build_letterhead_without_number_warns(tmp_path: Path) -> None:
+    code, out, err = run("build", str(EXAMPLE), "-o", str(tmp_path), "--letterhead", "--seal")
+    assert code == 0 and out.strip().endswith(".docx")
+    assert "警告 基本信息: 信函格式的版头没有发文字号：工作簿中发文字号为空。" in err

@@ -14,10 +14,12 @@ from reportgen.context import (
     format_date,
     sentence,
     signature,
+    title_lines,
     with_colon,
 )
 from reportgen.model import Indicator, Part, Point, Report, Section
 from reportgen.schema import load_schema
+from reportgen.text import display_width
 
 
 @pytest.mark.parametrize(
@@ -148,3 +150,63 @@ def test_field_carriers_follow_the_title_patterns() -> None:
     assert carriers["issuer"] == {"fields.issuer", "signature.issuer", "title_lines"}
     assert carriers["year"] == {"fields.year", "title_lines", "parts"}
     assert carriers["doc_number"] == {"fields.doc_number", "doc_number"}
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("杭州市公安局关于某事的函", ("杭州市公安局关于某事的函",)),
+        (
+            "杭州市公安局关于2018年度法治政府建设工作情况的函",
+            ("杭州市公安局关于", "2018年度法治政府建设工作情况的函"),
+        ),
+        (
+            "关于做好2019年度法治政府建设年度报告工作的函",
+            ("关于做好2019年度", "法治政府建设年度报告工作的函"),
+        ),
+    ],
+)
+def test_title_breaks_at_a_word_boundary(title: str, lines: tuple[str, ...]) -> None:
+    assert title_lines(title) == lines
+
+
+def test_long_title_lines_all_fit_and_keep_numbers_whole() -> None:
+    title = "中共杭州市委全面依法治市委员会办公室关于印发《杭州市2019年法治政府建设工作要点》的通知"
+    lines = title_lines(title)
+    assert "".join(lines) == title and len(lines) == 3
+    assert all(display_width(line) <= 20 for line in lines)
+    assert all(not line.startswith(("》", "、", "，")) for line in lines)
+    assert not any(
+        a[-1].isdigit() and b[0].isdigit() for a, b in zip(lines, lines[1:], strict=False)
+    )
+
+
+@pytest.mark.parametrize(
+    ("issuer", "date", "issuer_right", "date_right"),
+    [
+        ("杭州市公安局", "2018年11月30日", 4.5, 4),  # 6 over 7: centred, half a character in
+        ("某局", "2018年1月5日", 6, 4),  # short name: 2 over 6
+        ("杭州市人民政府法制办公室", "2018年1月5日", 1, 4),  # long name: 12 over 6
+    ],
+)
+def test_sealed_signature_centres_the_issuer_over_the_date(
+    issuer: str, date: str, issuer_right: float, date_right: float
+) -> None:
+    sig = signature(issuer, date, sealed=True)
+    assert (sig.issuer_right_chars, sig.date_right_chars) == (issuer_right, date_right)
+    issuer_start, date_start = sig.starts(28)
+    centre_issuer = issuer_start + display_width(issuer) / 2
+    assert centre_issuer == date_start + display_width(date) / 2
+    assert sig.blank_lines_above == 2
+
+
+@pytest.mark.parametrize(
+    ("issuer", "date"),
+    [("某局", "2018年11月30日"), ("杭州市人民政府法制办公室", "2018年1月5日")],
+)
+def test_unsealed_starts_are_two_characters_apart(issuer: str, date: str) -> None:
+    sig = signature(issuer, date)
+    issuer_start, date_start = sig.starts(28)
+    assert date_start - issuer_start == 2
+    assert min(sig.issuer_right_chars, sig.date_right_chars) == 2
+    assert sig.blank_lines_above == 1

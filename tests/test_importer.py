@@ -30,7 +30,7 @@ from reportgen.source import Line
 from reportgen.validate import validate_workbook
 from reportgen.workbook import write_workbook
 
-from .conftest import EXAMPLE, LETTER, ROOT, docx_paragraphs
+from .conftest import EXAMPLE, LETTER, ROOT, docx_lines, docx_paragraphs
 
 needs_letter = pytest.mark.skipif(not LETTER.exists(), reason="letter-2018.txt not found")
 
@@ -105,7 +105,7 @@ def test_the_imported_letter_builds_line_for_line(tmp_path: Path) -> None:
     import_document(LETTER, target)
     [docx] = build_report(target, output_dir=tmp_path / "out").outputs
     expected = [_same(line) for line in LETTER.read_text("utf-8").splitlines()[1:] if line.strip()]
-    paragraphs = [_same(p) for p in docx_paragraphs(docx) if p.strip()]
+    paragraphs = [_same(p) for p in docx_lines(docx)]
     assert paragraphs[1:] == expected
 
 

@@ -66,7 +66,7 @@ def test_unknown_variable_and_attribute_are_found_in_their_paragraph(tmp_path: P
             "unknown-attribute",
             f"{docx}:{last}",
             "“落款：{{ signature.isuer }}{{ contact }}”: signature has no isuer "
-            "(it has: issuer, date, issuer_right_chars, date_right_chars).",
+            "(it has: issuer, date, issuer_right_chars, date_right_chars, sealed).",
         ),
         (
             "unknown-variable",

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from reportgen.api import build_report
 
-from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, docx_paragraphs
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, docx_lines, docx_paragraphs
 
 TWIPS_PER_EMU = 1 / 635
 
@@ -51,8 +51,8 @@ def test_every_line_of_the_letter_in_order(built: Path) -> None:
         _same(line) for line in LETTER.read_text(encoding="utf-8").splitlines()[1:] if line.strip()
     ]
     paragraphs = [_same(p) for p in docx_paragraphs(built) if p.strip()]
-    assert paragraphs[0] == "杭州市公安局关于2018年度法治政府建设工作情况的函"
-    assert paragraphs[1:] == expected
+    assert paragraphs[:2] == ["杭州市公安局关于", "2018年度法治政府建设工作情况的函"]
+    assert paragraphs[2:] == expected
 
 
 def test_page_is_a4_with_gbt9704_margins(document) -> None:  # noqa: ANN001
@@ -123,8 +123,10 @@ def test_signature_and_date_by_the_unsealed_rule(document) -> None:  # noqa: ANN
     assert (issuer.text, date.text) == ("杭州市公安局", "2018年11月30日")
     assert document.paragraphs[-3].text == ""  # one blank line under the body
     char = 8845 / 28
-    assert _twips(issuer.paragraph_format.right_indent) == round(5 * char)
-    assert _twips(date.paragraph_format.right_indent) == round(2 * char)
+    # 杭州市公安局 right-spaced 5 starts at 28 − 5 − 6 = 17; the date two characters later.
+    assert _twips(issuer.paragraph_format.left_indent) == round(17 * char)
+    assert _twips(date.paragraph_format.left_indent) == round(19 * char)
+    assert issuer.alignment == date.alignment == WD_ALIGN_PARAGRAPH.LEFT
 
 
 def test_footers_carry_page_fields_on_both_sides(document) -> None:  # noqa: ANN001
@@ -168,7 +170,7 @@ def test_annual_report_has_its_five_parts_in_order(tmp_path: Path) -> None:
     [docx] = build_report(EXAMPLE_ANNUAL, output_dir=tmp_path).outputs
     assert docx.name == "示例市司法局关于2023年度法治政府建设情况的报告.docx"
     assert _headings(docx) == ANNUAL_HEADINGS
-    paragraphs = [p for p in docx_paragraphs(docx) if p.strip()]
+    paragraphs = docx_lines(docx)
     assert paragraphs[:2] == ["示例市司法局关于2023年度法治政府建设情况的报告", "示例市人民政府："]
     assert paragraphs[-3:] == ["特此报告。", "示例市司法局", "2024年2月26日"]
     measures = paragraphs[paragraphs.index(ANNUAL_HEADINGS[0]) + 1]
@@ -185,3 +187,56 @@ def test_annual_report_without_the_optional_part_numbers_four(
     [docx] = build_report(path, output_dir=tmp_path / "out").outputs
     assert _headings(docx) == ANNUAL_HEADINGS[:4]
     assert not any("其他需要报告" in p for p in docx_paragraphs(docx))
+
+
+@pytest.fixture(scope="module")
+def letterhead(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Document
+    out = tmp_path_factory.mktemp("letterhead")
+    [docx] = build_report(EXAMPLE, output_dir=out, letterhead=True, seal=True).outputs
+    return Document(str(docx))
+
+
+def test_letterhead_first_page_has_no_page_number(letterhead) -> None:  # noqa: ANN001
+    section = letterhead.sections[0]
+    assert section.different_first_page_header_footer
+    assert "PAGE" not in section.first_page_footer._element.xml
+    assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
+
+
+def test_letterhead_name_and_rules_are_anchored_to_the_page(letterhead) -> None:  # noqa: ANN001
+    first = letterhead.paragraphs[0]._p
+    texts = [t.text for t in first.iter(qn("w:t"))]
+    assert texts == ["杭州市公安局"]  # the name, in its text box
+    colours = {c.get(qn("w:val")) for c in first.iter(qn("w:color"))}
+    assert colours == {"FF0000"}
+    anchors = first.findall(".//" + qn("wp:anchor"))
+    assert len(anchors) == 5  # name + two double lines
+    assert {a.find(qn("wp:positionV")).get("relativeFrom") for a in anchors} == {"page"}
+
+
+def test_letterhead_pushes_the_title_down_two_lines(letterhead) -> None:  # noqa: ANN001
+    texts = [p.text for p in letterhead.paragraphs[:5]]
+    assert texts == ["", "", "", "杭州市公安局关于", "2018年度法治政府建设工作情况的函"]
+
+
+def test_sealed_signature_has_room_for_the_seal(letterhead) -> None:  # noqa: ANN001
+    paragraphs = letterhead.paragraphs
+    assert [p.text for p in paragraphs[-5:]] == [
+        "特此函告。",
+        "",
+        "",
+        "杭州市公安局",
+        "2018年11月30日",
+    ]
+    char = 8845 / 28
+    assert _twips(paragraphs[-1].paragraph_format.right_indent) == round(4 * char)
+    assert _twips(paragraphs[-2].paragraph_format.right_indent) == round(4.5 * char)
+
+
+def test_quotes_and_dashes_are_hinted_east_asian(document) -> None:  # noqa: ANN001
+    runs = [r for p in document.paragraphs for r in p.runs if set(r.text) & set("“”《》—…")]
+    assert len(runs) >= 5  # the paragraphs quoting 《…》 and “…”
+    for run in runs:
+        fonts = run._r.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:hint")) == "eastAsia"
+        assert fonts.get(qn("w:eastAsia")) in ("仿宋_GB2312", "楷体_GB2312")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.context import build_context
-from reportgen.errors import Finding, TemplateError, ValidationFailed
+from reportgen.errors import Finding, Severity, TemplateError, ValidationFailed
 from reportgen.i18n import _
 from reportgen.output import refuse_existing, safe_filename
 from reportgen.schema import (
@@ -88,9 +88,18 @@ def output_path(output_dir: Path, year: int, title: str, suffix: str = ".docx") 
 
 
 def build_report(
-    workbook: Path, output_dir: Path = Path("build"), template: str | None = None
+    workbook: Path,
+    output_dir: Path = Path("build"),
+    template: str | None = None,
+    *,
+    pdf: bool = False,
+    pdfa: bool = False,
+    letterhead: bool = False,
+    seal: bool = False,
 ) -> BuildResult:
-    """Validate ``workbook`` and render its .docx; raise ValidationFailed on any error."""
+    """Validate ``workbook`` and render its .docx (and its PDF with ``pdf`` or ``pdfa``);
+    ``letterhead`` gives the 信函格式 first page, ``seal`` the sealed signature layout.
+    Raise ValidationFailed on any error."""
     from reportgen.render import render_docx  # deferred: docxtpl is slow to import
 
     data = read_workbook(workbook)
@@ -98,6 +107,35 @@ def build_report(
     result = validate_data(data, schema)
     if result.report is None:
         raise ValidationFailed(result.findings)
-    target = output_path(output_dir, result.report.year, result.report.title)
-    render_docx(schema, result.report, build_context(result.report), target)
-    return BuildResult(outputs=(target,), warnings=tuple(result.findings))
+    report = result.report
+    target = output_path(output_dir, report.year, report.title)
+    context = build_context(report, sealed=seal)
+    render_docx(schema, report, context, target, letterhead=letterhead)
+    outputs = [target]
+    if pdf or pdfa:
+        from reportgen.pdf import convert_to_pdf
+
+        outputs += convert_to_pdf([target], target.parent, pdfa=pdfa)
+    warnings = list(result.findings)
+    if letterhead and not report.doc_number:
+        warnings.append(_letterhead_without_number(schema))
+    return BuildResult(outputs=tuple(outputs), warnings=tuple(warnings))
+
+
+def _letterhead_without_number(schema: Schema) -> Finding:
+    """The warning for a 信函格式 letter whose workbook gives no 发文字号."""
+    return Finding(
+        Severity.WARNING,
+        "letterhead-no-number",
+        _("The letterhead has no 发文字号: the workbook leaves it empty."),
+        _("Fill 发文字号 on the {sheet} sheet (like 杭公函〔2018〕12号), or write it in by hand."),
+        sheet=schema.info_sheet,
+        params={"sheet": schema.info_sheet},
+    )
+
+
+def check_docx(path: Path, template: str | None = None) -> list[Finding]:
+    """Every GB/T 9704 finding for a .docx, against ``template`` or the one it records."""
+    from reportgen.check import check_document  # deferred: python-docx is slow to import
+
+    return check_document(path, load_schema(template) if template else None)

@@ -181,10 +181,32 @@ def validate(path: Path, template: str | None, fmt: str) -> None:
     help="Output folder.",
 )
 @template_option
+@click.option("--pdf", "pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
+@click.option("--pdfa", is_flag=True, help="Also write a PDF/A-2b for archiving (implies --pdf).")
+@click.option(
+    "--letterhead", is_flag=True, help="信函格式: red letterhead and 发文字号 on the first page."
+)
+@click.option("--seal", is_flag=True, help="Lay out issuer and date for a seal (加盖印章).")
 @handles_errors
-def build(path: Path, output_dir: Path, template: str | None) -> None:
+def build(
+    path: Path,
+    output_dir: Path,
+    template: str | None,
+    pdf: bool,
+    pdfa: bool,
+    letterhead: bool,
+    seal: bool,
+) -> None:
     """Validate a workbook and render its .docx into OUTPUT/<year>/<title>.docx."""
-    result = api.build_report(path, output_dir=output_dir, template=template)
+    result = api.build_report(
+        path,
+        output_dir=output_dir,
+        template=template,
+        pdf=pdf,
+        pdfa=pdfa,
+        letterhead=letterhead,
+        seal=seal,
+    )
     if result.warnings:
         click.echo(findings_text(result.warnings, _lang()), err=True)
     for output in result.outputs:
@@ -363,3 +385,70 @@ def diff(old: Path, new: Path, template: str | None, fmt: str, html_path: Path |
             click.echo(summary(result, lang))
         _say(_("Wrote {path}."), path=html_path)
     sys.exit(0 if result.equal else 1)
+
+
+@main.command()
+@click.argument("path", type=EXISTING_FILE)
+@template_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@handles_errors
+def check(path: Path, template: str | None, fmt: str) -> None:
+    """Check a .docx (made by reportgen or edited by hand) against GB/T 9704 and its
+    template. Exit 1 if anything is wrong."""
+    findings = api.check_docx(path, template)
+    lang = _lang()
+    if fmt == "json":
+        click.echo(findings_json(findings, lang))
+    else:
+        if findings:
+            click.echo(findings_text(findings, lang))
+        click.echo(
+            summary_line(findings, lang)
+            if findings
+            else translate(_("{file}: no problems found."), lang).format(file=path)
+        )
+    sys.exit(1 if any(f.severity is Severity.ERROR for f in findings) else 0)
+
+
+output_dir_option = click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: the file's own folder).",
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=EXISTING_FILE)
+@output_dir_option
+@click.option("--pdfa", is_flag=True, help="PDF/A-2b, for archiving.")
+@handles_errors
+def pdf(paths: tuple[Path, ...], output_dir: Path | None, pdfa: bool) -> None:
+    """Convert .docx files to PDF with LibreOffice (one run for all of them)."""
+    from reportgen.pdf import convert_to_pdf
+
+    target = output_dir or paths[0].parent
+    for output in convert_to_pdf(list(paths), target, pdfa=pdfa):
+        click.echo(str(output))
+
+
+@main.command()
+@click.argument("path", type=EXISTING_FILE)
+@output_dir_option
+@click.option("--dpi", type=click.IntRange(20, 600), default=80, show_default=True)
+@handles_errors
+def preview(path: Path, output_dir: Path | None, dpi: int) -> None:
+    """Write PNG images of the pages of a .docx or .pdf, for a quick look."""
+    from reportgen.pdf import preview as preview_file
+
+    for page in preview_file(path, output_dir or path.parent, dpi):
+        click.echo(str(page))

@@ -17,6 +17,15 @@ from reportgen.text import display_width
 
 _DIGITS = "零一二三四五六七八九"
 _STOPS = ("。", "！", "？", "；", "：")
+CHARS_PER_LINE = 28
+# A 二号 (22 pt) title line holds 20 characters of the 156 mm (442 pt) text block.
+TITLE_CHARS = 20
+# Where a title may break: after these words, so that no word is cut (关于 first: the issuer
+# on the first line, the matter below is how published titles break).
+_TITLE_BREAKS_AFTER = ("关于", "的", "和", "与", "及", "、", "，", "年度")
+# Characters a line may not start with, and ones it may not end with (Chinese line breaking).
+NO_LINE_START = "，。、；：？！）》〕】」』”’…—·％%"
+NO_LINE_END = "（《〔【「『“‘"
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,18 @@ class Signature:
     date: str
     issuer_right_chars: float
     date_right_chars: float
+    sealed: bool = False
+
+    @property
+    def blank_lines_above(self) -> int:
+        """Blank lines between the body and the issuer: one, or two to make room for a seal."""
+        return 2 if self.sealed else 1
+
+    def starts(self, line_chars: int = CHARS_PER_LINE) -> tuple[float, float]:
+        """Where the issuer and the date start, in characters from the left of the line."""
+        issuer_start = line_chars - self.issuer_right_chars - display_width(self.issuer)
+        date_start = line_chars - self.date_right_chars - display_width(self.date)
+        return issuer_start, date_start
 
 
 @dataclass(frozen=True)
@@ -65,16 +86,16 @@ class RenderContext:
         return dataclasses.asdict(self)
 
 
-def build_context(report: Report) -> RenderContext:
-    """The render context of ``report``."""
+def build_context(report: Report, *, sealed: bool = False) -> RenderContext:
+    """The render context of ``report``; ``sealed`` lays the signature out for a seal."""
     return RenderContext(
-        title_lines=(report.title,),
+        title_lines=title_lines(report.title),
         doc_number=report.doc_number,
         recipient=with_colon(report.recipient),
         intro=report.intro,
         parts=tuple(_part(n, p) for n, p in enumerate(_shown(report.parts), start=1)),
         closing=report.closing,
-        signature=signature(report.issuer, format_date(report.signature_date)),
+        signature=signature(report.issuer, format_date(report.signature_date), sealed=sealed),
         fields=field_texts(report),
     )
 
@@ -129,6 +150,50 @@ def field_carriers(schema: Schema) -> dict[str, set[str]]:
     return carriers
 
 
+def title_lines(title: str, width: float = TITLE_CHARS) -> tuple[str, ...]:
+    """The title cut into lines that fit, at word boundaries, the first cut after 关于 if it can.
+
+    杭州市公安局关于2018年度法治政府建设工作情况的函 → 杭州市公安局关于 / 2018年度…的函:
+    the issuer above, the matter below (a trapezoid), never a word cut in two.
+    """
+    if display_width(title) <= width:
+        return (title,)
+    cut = _title_cut(title, width)
+    return (title[:cut], *title_lines(title[cut:], width))
+
+
+def _title_cut(title: str, width: float) -> int:
+    """Where to end the first line: the best-scoring place whose first line fits."""
+    places = [c for c in range(1, len(title)) if _may_break(title, c)]
+    fitting = [c for c in places if display_width(title[:c]) <= width]
+    if not fitting:  # a run of Latin letters longer than a line: cut it anyway
+        return max(c for c in range(1, len(title)) if display_width(title[:c]) <= width)
+    return min(fitting, key=lambda c: _cut_cost(title, c, width))
+
+
+def _cut_cost(title: str, cut: int, width: float) -> tuple[int, float]:
+    """Lower is better: after 关于, then after a word boundary; then balanced lines."""
+    head, tail = title[:cut], title[cut:]
+    if head.endswith("关于") and head != "关于" and display_width(tail) <= width:
+        rank = 0
+    elif head.endswith(_TITLE_BREAKS_AFTER):
+        rank = 1
+    else:
+        rank = 2
+    if display_width(tail) > width:  # more lines follow: fill this one
+        return rank, width - display_width(head)
+    return rank, abs(display_width(head) - display_width(tail))
+
+
+def _may_break(text: str, cut: int) -> bool:
+    """Whether a line may end before ``text[cut]``: not inside a number or word, and not
+    before a mark that cannot start a line or after one that cannot end it."""
+    before, after = text[cut - 1], text[cut]
+    if before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
+        return False
+    return after not in NO_LINE_START and before not in NO_LINE_END
+
+
 def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (for numbering up to 99)."""
     if not 0 < n < 100:
@@ -155,13 +220,19 @@ def sentence(text: str) -> str:
     return text if text.endswith(_STOPS) else text + "。"
 
 
-def signature(issuer: str, date: str) -> Signature:
-    """The unsealed rule: issuer right-spaced 2 characters, the date 2 characters right of it.
+def signature(issuer: str, date: str, *, sealed: bool = False) -> Signature:
+    """署名 and 成文日期 placed by GB/T 9704 §7.3.5, half-width characters counting half.
 
-    If the date is longer than the name, the date is right-spaced 2 and the name moves left
-    to keep the offset: name right space = max(2, Ld − Ln + 4), half-width counting half.
+    Unsealed (§7.3.5.2): issuer right-spaced 2 characters, the date starting 2 characters
+    right of the issuer's first character; if the date is longer than the name, the date is
+    right-spaced 2 and the name moves left: name right space = max(2, Ld − Ln + 4).
+    Sealed (§7.3.5.1): the date right-spaced 4, the issuer centred over the date.
     """
     name_len, date_len = display_width(issuer), display_width(date)
+    if sealed:
+        date_right = 4.0
+        issuer_right = max(0.0, date_right + (date_len - name_len) / 2)
+        return Signature(issuer, date, issuer_right, date_right, sealed=True)
     issuer_right = max(2.0, date_len - name_len + 4)
     date_right = issuer_right + name_len - 2 - date_len
     return Signature(issuer, date, issuer_right, date_right)

@@ -40,12 +40,13 @@ class Finding:
 
     @property
     def place(self) -> str:
-        """``sheet!cell``, ``file:line``, ``sheet`` or the file name: where the user should look."""
+        """``sheet!cell``, ``file:line``, ``sheet``, a paragraph of a checked document
+        (``¶12 “…”``) or the file name: where the user should look."""
         if self.line:
             return f"{self.sheet or self.file}:{self.line}"
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
-        return self.sheet or self.file
+        return self.sheet or self.cell or self.file
 
     def text(self, lang: str) -> str:
         """The message in ``lang``, its fields filled."""
@@ -103,6 +104,14 @@ class SourceError(ReportgenError):
 
 class OutputError(ReportgenError):
     """An output file cannot be written, or exists and must not be overwritten."""
+
+
+class DocumentError(ReportgenError):
+    """A .docx to check cannot be opened or read (missing, not a Word document, damaged)."""
+
+
+class ConversionError(ReportgenError):
+    """LibreOffice or pdftoppm is missing, failed, timed out or wrote nothing."""
 
 
 class ValidationFailed(ReportgenError):

@@ -1,0 +1,783 @@
+"""Checking a Word document against GB/T 9704 and its template (格式检查).
+
+``check_document`` reads any .docx — made by reportgen or edited by hand in Word or WPS — and
+reports what breaks the standard (page, margins, grid, fonts per part, indents, numbering
+brackets, recipient colon, closing, signature and date, page-number footers) and what the
+template's schema requires (every required part, in order). It finds the parts by their
+place and their words, not by style names, since hand editing often loses styles. Every
+finding names its paragraph (``¶12 “（一）加强领导抓规划…”``) and its rule (``code``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportgen.context import CHARS_PER_LINE, signature
+from reportgen.docxprops import (
+    Styles,
+    east_asian_font,
+    flag,
+    lookup,
+    run_text,
+    runs,
+    size_half_points,
+)
+from reportgen.errors import DocumentError, Finding, Severity
+from reportgen.i18n import _
+from reportgen.schema import DEFAULT_TEMPLATE, Schema, builtin_template_names, load_schema
+from reportgen.text import display_width
+
+TEMPLATE_TAG = "reportgen:"  # core property category, as render writes it
+TWIPS_PER_MM = 56.6929
+A4_TWIPS = (11906, 16838)
+MARGINS_MM = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}
+TOLERANCE_MM = 1.0  # GB/T 9704 §5.2.1: 天头 37 mm ± 1 mm, 订口 28 mm ± 1 mm
+LINES_PER_PAGE = 22
+CHAR_TWIPS = 8845 / CHARS_PER_LINE
+INDENT_TOLERANCE = 0.2  # characters: 2 characters may be 632 (grid) or 640 (16 pt) twips
+PLACE_CHARS = 10  # characters of a paragraph shown in a finding's place
+PLACE_TOLERANCE = 0.3  # characters, for the signature and the page numbers
+USUAL_CLOSINGS = (
+    "特此函告。",
+    "特此函复。",
+    "特此函达。",
+    "请予函复。",
+    "此复。",
+    "特此报告。",
+    "特此说明。",
+    "以上报告，请审阅。",
+)
+# Font kinds by the words their names carry (小标宋 first: its name holds 宋 too).
+FONT_KINDS = (
+    ("小标宋", ("小标宋", "xiaobiaosong")),
+    ("仿宋", ("仿宋", "fangsong")),
+    ("楷体", ("楷体", "kaiti")),
+    ("黑体", ("黑体", "simhei", "heiti")),
+    ("宋体", ("宋体", "simsun", "书宋", "songti")),
+)
+_NUMERALS = "一二三四五六七八九十"
+_HEADING1 = re.compile(f"^([{_NUMERALS}]+)、")
+_HEADING2 = re.compile(f"^[（(][{_NUMERALS}]+[）)]")
+_HALF_BRACKETS = re.compile(f"^(\\([{_NUMERALS}\\d]+[）)]|（[{_NUMERALS}\\d]+\\))")
+_DATE_ARABIC = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_DATE_CHINESE = re.compile(
+    r"^[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日$"
+)
+_DOC_NUMBER_BRACKETS = re.compile(r"[\[［【(（]\d{4}[\]］】)）]\s*第?\d+号")
+_AMBIGUOUS_PUNCTUATION = "“”‘’—…·"
+_SPACES = " \u3000\u00a0\t"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One non-empty paragraph and the part of the letter it was recognised as."""
+
+    number: int  # 1-based among all body paragraphs, as Word counts them
+    paragraph: Any  # python-docx Paragraph
+    role: str  # 标题, 主送机关, 一级标题, 二级标题, 正文, 结束语, 署名, 成文日期, 发文字号
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text."""
+        return str(self.paragraph.text)
+
+    @property
+    def place(self) -> str:
+        """``¶12 “（一）加强领导抓规划…”``: the number and the first characters."""
+        text = self.text.strip()
+        head = ""
+        for ch in text:
+            if display_width(head + ch) > PLACE_CHARS:
+                return f"¶{self.number} “{head}…”"
+            head += ch
+        return f"¶{self.number} “{head}”"
+
+
+class _Checker:
+    """The state of one check: the document, its styles, its schema and the findings."""
+
+    def __init__(self, path: Path, document: Any, schema: Schema) -> None:
+        self.path = path
+        self.document = document
+        self.schema = schema
+        self.styles = Styles(document)
+        self.findings: list[Finding] = []
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        hint: str = "",
+        place: str = "",
+        severity: Severity = Severity.ERROR,
+        **params: Any,
+    ) -> None:
+        """Record one finding at ``place`` (a paragraph, 页面设置, 页脚 …)."""
+        self.findings.append(
+            Finding(severity, code, message, hint, str(self.path), "", place, params)
+        )
+
+
+def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
+    """Every way ``path`` departs from GB/T 9704 and from its template's schema
+    (``schema``, else the template recorded in the document, else the letter)."""
+    document = _open(path)
+    checker = _Checker(path, document, schema or _recorded_schema(document))
+    _check_page(checker)
+    _check_grid(checker)
+    parts = list(_recognise(checker))
+    for check in (_check_fonts, _check_layout, _check_words, _check_sections, _check_signature):
+        check(checker, parts)
+    _check_page_numbers(checker)
+    return checker.findings
+
+
+def _open(path: Path) -> Any:
+    """The python-docx Document at ``path``, or a DocumentError saying why not."""
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not path.is_file():
+        raise DocumentError(_("{file}: no such file."), file=str(path))
+    try:
+        return Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError(
+            _("{file} is not a Word document (.docx): {error}"), file=str(path), error=str(exc)
+        ) from exc
+
+
+def _recorded_schema(document: Any) -> Schema:
+    """The schema of the template named in the document's category, else the letter's."""
+    category = document.core_properties.category or ""
+    name = category[len(TEMPLATE_TAG) :] if category.startswith(TEMPLATE_TAG) else ""
+    return load_schema(name if name in builtin_template_names() else DEFAULT_TEMPLATE)
+
+
+# ---------------------------------------------------------------- page and grid
+
+
+def _check_page(checker: _Checker) -> None:
+    """A4 paper and the margins of §5.2.1, within a millimetre."""
+    section = checker.document.sections[0]
+    size = (_twips(section.page_width), _twips(section.page_height))
+    if any(abs(a - b) > TWIPS_PER_MM for a, b in zip(size, A4_TWIPS, strict=True)):
+        checker.add(
+            "page-size",
+            _("The paper is {width} × {height} mm; GB/T 9704 wants A4, 210 × 297 mm."),
+            _("Set the paper size to A4 in the page setup."),
+            "页面设置",
+            width=round(size[0] / TWIPS_PER_MM),
+            height=round(size[1] / TWIPS_PER_MM),
+        )
+    for side, wanted in MARGINS_MM.items():
+        actual = _twips(getattr(section, f"{side}_margin")) / TWIPS_PER_MM
+        if abs(actual - wanted) > TOLERANCE_MM:
+            checker.add(
+                "margins",
+                _MARGIN_MESSAGES[side],
+                _("Set the margins to top 37, bottom 35, left 28, right 26 mm."),
+                "页面设置",
+                actual=f"{actual:.1f}",
+                wanted=f"{wanted:g}",
+            )
+
+
+_MARGIN_MESSAGES = {
+    "top": _("The top margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+    "bottom": _("The bottom margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+    "left": _("The left margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+    "right": _("The right margin is {actual} mm; GB/T 9704 wants {wanted} mm."),
+}
+
+
+def _twips(length: Any) -> float:
+    return (length or 0) / 635
+
+
+def _check_grid(checker: _Checker) -> None:
+    """22 lines a page and 28 characters a line, from the grid and the body font."""
+    lines, chars = _grid_capacity(checker)
+    if lines != LINES_PER_PAGE or chars != CHARS_PER_LINE:
+        checker.add(
+            "grid",
+            _("The page holds {lines} lines of {chars} characters; GB/T 9704 wants 22 × 28."),
+            _(
+                "Use a document grid with a line pitch of 28.95 pt (579 twips) and 28 "
+                "characters a line, or exact 28.95 pt line spacing with 三号 characters "
+                "condensed by 0.25 pt."
+            ),
+            "页面设置",
+            lines=lines,
+            chars=chars,
+        )
+
+
+def _grid_capacity(checker: _Checker) -> tuple[int, int]:
+    """Lines a page and characters a line that Word will set (line grid or character grid)."""
+    section = checker.document.sections[0]
+    width = _twips(section.page_width) - _twips(section.left_margin) - _twips(section.right_margin)
+    height = _twips(section.page_height) - _twips(section.top_margin)
+    height -= _twips(section.bottom_margin)
+    grid = section._sectPr.find(_w("docGrid"))
+    grid_type = grid.get(_w("type")) if grid is not None else None
+    levels = _default_rpr_levels(checker)
+    size_pt = (size_half_points(levels) or 20) / 2
+    if grid_type in ("linesAndChars", "snapToChars"):
+        pitch_pt = size_pt + int(grid.get(_w("charSpace")) or 0) / 4096
+    else:
+        pitch_pt = size_pt + int(lookup(levels, "spacing", "val") or 0) / 20
+    line = _line_pitch(checker, grid if grid_type else None)
+    lines = math.floor(height / line + 1e-6) if line else 0
+    return lines, math.floor(width / 20 / pitch_pt + 1e-6)
+
+
+def _default_rpr_levels(checker: _Checker) -> list[Any]:
+    """The run properties a plain body paragraph starts from."""
+    from docx.oxml import OxmlElement
+
+    paragraph, run = OxmlElement("w:p"), OxmlElement("w:r")
+    paragraph.append(run)
+    return checker.styles.rpr_levels(paragraph, run)
+
+
+def _line_pitch(checker: _Checker, grid: Any) -> float:
+    """The body's line pitch in twips: exact line spacing, or the grid's pitch."""
+    from docx.oxml import OxmlElement
+
+    levels = checker.styles.ppr_levels(OxmlElement("w:p"))
+    rule = lookup(levels, "spacing", "lineRule") or "auto"
+    line = float(lookup(levels, "spacing", "line") or 240)
+    if rule == "exact":
+        return line
+    if grid is not None and grid.get(_w("linePitch")) and flag(levels, "snapToGrid", True):
+        return float(grid.get(_w("linePitch"))) * max(line / 240, 1)
+    return 0.0
+
+
+def _w(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return str(qn(f"w:{tag}"))
+
+
+# ---------------------------------------------------------------- recognising the parts
+
+
+def _recognise(checker: _Checker) -> Iterator[Part]:
+    """The non-empty paragraphs, each with the part of the letter it is."""
+    filled = [(n, p) for n, p in enumerate(checker.document.paragraphs, 1) if p.text.strip()]
+    if not filled:
+        checker.add("empty", _("The document has no text."))
+        return
+    centred = [_alignment(checker, p) == "center" for _n, p in filled]
+    start = centred.index(True) if True in centred[:6] else 0
+    tail = _signature_start(filled)
+    title_end = start + 1
+    while title_end < tail and centred[title_end]:
+        title_end += 1
+    for index, (number, paragraph) in enumerate(filled):
+        role = _role(index, paragraph.text.strip(), (start, title_end, tail))
+        yield Part(number, paragraph, role)
+
+
+def _signature_start(filled: list[tuple[int, Any]]) -> int:
+    """Index of the issuer line: the one before a closing date (len(filled) if none)."""
+    last = filled[-1][1].text.strip()
+    if len(filled) >= 4 and (_DATE_ARABIC.match(last) or _DATE_CHINESE.match(last)):
+        return len(filled) - 2
+    return len(filled)
+
+
+def _role(index: int, text: str, bounds: tuple[int, int, int]) -> str:
+    """The part of the letter the ``index``-th non-empty paragraph is, given where the
+    title starts, where it ends and where the signature starts."""
+    start, title_end, tail = bounds
+    if index < start:
+        return "发文字号"
+    if index < title_end:
+        return "标题"
+    if index == title_end:
+        return "主送机关"
+    if index >= tail:
+        return "署名" if index == tail else "成文日期"
+    if index == tail - 1:
+        return "结束语"
+    if _HEADING1.match(text):
+        return "一级标题"
+    if _HEADING2.match(text) or _HALF_BRACKETS.match(text):
+        return "二级标题"
+    return "正文"
+
+
+def _alignment(checker: _Checker, paragraph: Any) -> str:
+    """The paragraph's effective alignment (left, center, right, both …)."""
+    value = lookup(checker.styles.ppr_levels(paragraph._p), "jc", "val") or "left"
+    return {"start": "left", "end": "right"}.get(value, value)
+
+
+# ---------------------------------------------------------------- fonts
+
+_FONTS = {
+    "标题": ("小标宋", 44),
+    "主送机关": ("仿宋", 32),
+    "一级标题": ("黑体", 32),
+    "正文": ("仿宋", 32),
+    "结束语": ("仿宋", 32),
+    "署名": ("仿宋", 32),
+    "成文日期": ("仿宋", 32),
+    "发文字号": ("仿宋", 32),
+}
+
+
+def font_kind(name: str | None) -> str | None:
+    """仿宋, 黑体, 楷体, 小标宋 or 宋体 for a font name such as 仿宋_GB2312 or FangSong."""
+    lowered = (name or "").lower().replace(" ", "")
+    for kind, words in FONT_KINDS:
+        if any(word in lowered for word in words):
+            return kind
+    return None
+
+
+def _check_fonts(checker: _Checker, parts: list[Part]) -> None:
+    """The font and size of every run with Chinese text, by the part it belongs to."""
+    for part in parts:
+        lead_end = _lead_end(part.text) if part.role == "二级标题" else 0
+        offset = 0
+        for run in runs(part.paragraph._p):
+            text = run_text(run)
+            kind, size = _FONTS.get(part.role, ("仿宋", 32))
+            if offset < lead_end:
+                kind = "楷体"
+            offset += len(text)
+            if _has_chinese(text) and _check_run(checker, part, run, text, kind, size):
+                break  # one finding a paragraph is enough to find it
+
+
+def _lead_end(text: str) -> int:
+    """Where a run-in level-2 title (（一）加强领导抓规划。) ends in its paragraph."""
+    stop = text.find("。")
+    return stop + 1 if stop >= 0 else len(text)
+
+
+def _has_chinese(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
+
+
+def _check_run(checker: _Checker, part: Part, run: Any, text: str, kind: str, size: int) -> bool:
+    """Check one run; True if it produced a finding."""
+    levels = checker.styles.rpr_levels(part.paragraph._p, run)
+    font = east_asian_font(levels)
+    if font is None or font.from_theme or font_kind(font.name) != kind:
+        checker.add(
+            "font",
+            _("The {part} is set in {font}; GB/T 9704 sets it in {wanted}."),
+            _("Set the East Asian font of this text to {wanted} (not a theme font)."),
+            part.place,
+            part=part.role,
+            font=font.name if font else "?",
+            wanted=kind,
+        )
+        return True
+    actual = size_half_points(levels)
+    if actual != size:
+        checker.add(
+            "font-size",
+            _("The {part} is {actual} pt; GB/T 9704 sets it in {wanted} pt."),
+            _("Set this text to {wanted} pt."),
+            part.place,
+            part=part.role,
+            actual=f"{(actual or 20) / 2:g}",
+            wanted=f"{size / 2:g}",
+        )
+        return True
+    return _check_punctuation_font(checker, part, levels, text)
+
+
+def _check_punctuation_font(checker: _Checker, part: Part, levels: list[Any], text: str) -> bool:
+    """“ ” — … take the Latin font unless the run is hinted East Asian; then they are
+    half as wide and change shape (a common fault of generated documents)."""
+    marks = "".join(sorted({ch for ch in text if ch in _AMBIGUOUS_PUNCTUATION}))
+    if not marks or lookup(levels, "rFonts", "hint") == "eastAsia":
+        return False
+    if font_kind(lookup(levels, "rFonts", "ascii")) is not None:
+        return False
+    checker.add(
+        "punctuation-font",
+        _("{marks} in the {part} fall back to the Latin font and lose their full width."),
+        _(
+            'Mark the text as East Asian (w:hint="eastAsia"), e.g. by retyping the marks '
+            "with a Chinese input method."
+        ),
+        part.place,
+        marks=marks,
+        part=part.role,
+    )
+    return True
+
+
+# ---------------------------------------------------------------- layout
+
+
+def _check_layout(checker: _Checker, parts: list[Part]) -> None:
+    """Title centred, recipient flush left, body paragraphs indented two characters, and
+    body lines on the 22-line grid."""
+    for part in parts:
+        if part.role == "标题" and _alignment(checker, part.paragraph) != "center":
+            checker.add(
+                "title-align",
+                _("The title is not centred."),
+                _("Centre the title."),
+                part.place,
+            )
+        elif part.role == "主送机关":
+            _check_indent(checker, part, first_line=0.0)
+        elif part.role in ("一级标题", "二级标题", "正文", "结束语"):
+            _check_indent(checker, part, first_line=2.0)
+        if part.role not in ("标题", "发文字号"):
+            _check_line_spacing(checker, part)
+
+
+def _indent_chars(levels: list[Any], name: str) -> float:
+    """An indent in characters: w:<name>Chars if set, else twips over a grid character."""
+    chars = lookup(levels, "ind", f"{name}Chars")
+    if chars is not None and int(chars) != 0:
+        return int(chars) / 100
+    twips = lookup(levels, "ind", name)
+    if twips is None and name == "left":
+        twips = lookup(levels, "ind", "start")
+    return float(twips or 0) / CHAR_TWIPS
+
+
+def _check_indent(checker: _Checker, part: Part, first_line: float) -> None:
+    """First line indented ``first_line`` characters, wrapped lines flush left."""
+    levels = checker.styles.ppr_levels(part.paragraph._p)
+    actual = _indent_chars(levels, "firstLine") - _indent_chars(levels, "hanging")
+    left = _indent_chars(levels, "left")
+    if abs(actual - first_line) > INDENT_TOLERANCE or abs(left) > INDENT_TOLERANCE:
+        checker.add(
+            "indent",
+            _(
+                "The {part} starts {actual} characters in (wrapped lines {left}); "
+                "GB/T 9704 wants {wanted} and 0."
+            ),
+            _("Set the first-line indent to {wanted} characters and the left indent to 0."),
+            part.place,
+            part=part.role,
+            actual=f"{actual:.1f}",
+            left=f"{left:.1f}",
+            wanted=f"{first_line:g}",
+        )
+
+
+def _check_line_spacing(checker: _Checker, part: Part) -> None:
+    """Lines of the body on the document's pitch: exact spacing of that pitch, or single
+    spacing on the grid (``_check_grid`` checks that the pitch makes 22 lines)."""
+    grid = checker.document.sections[0]._sectPr.find(_w("docGrid"))
+    wanted = _line_pitch(checker, grid if grid is not None and grid.get(_w("type")) else None)
+    levels = checker.styles.ppr_levels(part.paragraph._p)
+    rule = lookup(levels, "spacing", "lineRule") or "auto"
+    line = float(lookup(levels, "spacing", "line") or 240)
+    pitch = float(grid.get(_w("linePitch")) or 0) if grid is not None else 0.0
+    if rule == "exact":
+        actual = line
+    elif rule == "auto" and line == 240 and flag(levels, "snapToGrid", True):
+        actual = pitch
+    else:
+        actual = -1.0
+    if not wanted or abs(actual - wanted) > 2:
+        checker.add(
+            "line-spacing",
+            _("The {part} has line spacing {line}; the 22-line grid wants exactly 28.95 pt."),
+            _("Set the line spacing to exactly 28.95 pt, or to single on the document grid."),
+            part.place,
+            part=part.role,
+            line=f"{line / 20:g} pt" if rule == "exact" else f"{rule} {line / 240:g}",
+        )
+
+
+# ---------------------------------------------------------------- words
+
+
+def _check_words(checker: _Checker, parts: list[Part]) -> None:
+    """Recipient colon, full-width numbering brackets, 发文字号 brackets and the closing."""
+    for part in parts:
+        text = part.text.strip()
+        if part.role == "主送机关" and not text.endswith("："):
+            checker.add(
+                "recipient-colon",
+                _("The recipient line does not end with a full-width colon “：”."),
+                _("End the recipient line with “：”."),
+                part.place,
+            )
+        if _HALF_BRACKETS.match(text):
+            checker.add(
+                "bracket",
+                _("The numbering {number} uses half-width brackets."),
+                _("Write level-2 numbers with full-width brackets: （一）, level-4 （1）."),
+                part.place,
+                number=_HALF_BRACKETS.match(text).group(0),  # type: ignore[union-attr]
+            )
+        for match in _DOC_NUMBER_BRACKETS.finditer(text):
+            if not re.search(r"〔\d{4}〕\d+号", match.group(0)) or "第" in match.group(0):
+                checker.add(
+                    "doc-number",
+                    _("{number} is not in the standard form of a 发文字号."),
+                    _("Write it like 杭公函〔2018〕12号: 〔〕, full year, no 第, no leading zero."),
+                    part.place,
+                    number=match.group(0),
+                )
+        if part.role == "结束语":
+            _check_closing(checker, part, text)
+
+
+def _closings(schema: Schema) -> tuple[str, ...]:
+    """The closing phrases accepted: the template's default and the usual ones."""
+    keys = {f.key for f in schema.fields}
+    default = schema.field("closing").default if "closing" in keys else ""
+    return tuple(c for c in dict.fromkeys([default, *USUAL_CLOSINGS]) if c)
+
+
+def _check_closing(checker: _Checker, part: Part, text: str) -> None:
+    """The last body paragraph should be a closing phrase such as 特此函告。."""
+    accepted = _closings(checker.schema)
+    if text not in accepted:
+        checker.add(
+            "closing",
+            _("The body does not end with a closing phrase such as {closing}."),
+            _("End the body with one of: {closings}."),
+            part.place,
+            Severity.WARNING,
+            closing=checker.schema.field("closing").default or "特此函告。",
+            closings=" ".join(sorted(accepted)),
+        )
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _check_sections(checker: _Checker, parts: list[Part]) -> None:
+    """Every required part of the schema as a level-1 heading, numbered and in order."""
+    headings = [p for p in parts if p.role == "一级标题"]
+    titles = [_HEADING1.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
+    for index, part in enumerate(headings, start=1):
+        number = _HEADING1.match(part.text.strip())
+        if number and number.group(1) != _chinese(index):
+            checker.add(
+                "numbering",
+                _("Level-1 heading {found} should be numbered {wanted}."),
+                _("Number the level-1 headings 一、二、三、… in order."),
+                part.place,
+                found=number.group(0),
+                wanted=_chinese(index) + "、",
+            )
+    expected = [spec.title for spec in checker.schema.parts]
+    found = [t for t in titles if t in expected]
+    for spec in checker.schema.parts:
+        if spec.required and spec.title not in titles:
+            checker.add(
+                "section-missing",
+                _("The part “{title}” that the {template} template requires is missing."),
+                _("Add it as a level-1 heading (一、{title}) in its place."),
+                _before(parts, spec.title, expected, titles),
+                title=spec.title,
+                template=checker.schema.name,
+            )
+    if found != sorted(found, key=expected.index):
+        checker.add(
+            "section-order",
+            _("The parts are not in the template's order: {found}."),
+            _("Put them in this order: {wanted}."),
+            "",
+            found="、".join(found),
+            wanted="、".join(expected),
+        )
+
+
+def _before(parts: list[Part], title: str, expected: list[str], titles: list[str]) -> str:
+    """Where a missing part belongs: before the heading of the next part present."""
+    later = expected[expected.index(title) + 1 :]
+    for part in parts:
+        if part.role == "一级标题" and _HEADING1.sub("", part.text.strip()) in later:
+            return part.place
+    return ""
+
+
+def _chinese(n: int) -> str:
+    from reportgen.context import chinese_number
+
+    return chinese_number(n) if 0 < n < 100 else str(n)
+
+
+# ---------------------------------------------------------------- signature
+
+
+def _check_signature(checker: _Checker, parts: list[Part]) -> None:
+    """署名 and 成文日期 last, the date in Arabic numerals, placed by §7.3.5."""
+    issuer = next((p for p in parts if p.role == "署名"), None)
+    date = next((p for p in parts if p.role == "成文日期"), None)
+    if issuer is None or date is None:
+        checker.add(
+            "signature",
+            _("No issuer and date found at the end of the document."),
+            _("End the document with the issuer's name and, on the next line, the date."),
+            parts[-1].place if parts else "",
+        )
+        return
+    _check_date_format(checker, date)
+    _check_placement(checker, issuer, date)
+
+
+def _check_date_format(checker: _Checker, date: Part) -> None:
+    """2018年11月30日: Arabic numerals, full year, no zero padding."""
+    text = date.text.strip()
+    match = _DATE_ARABIC.match(text)
+    if match and not (match.group(2).startswith("0") or match.group(3).startswith("0")):
+        return
+    checker.add(
+        "date-format",
+        _("The date {date} is not written like 2018年11月30日."),
+        _("Write the date in Arabic numerals, full year, without leading zeros."),
+        date.place,
+        Severity.WARNING if _DATE_CHINESE.match(text) else Severity.ERROR,
+        date=text,
+    )
+
+
+def _check_placement(checker: _Checker, issuer: Part, date: Part) -> None:
+    """The unsealed rule (date starts two characters right of the issuer) or the sealed
+    rule (date right-spaced four, issuer centred over it), from the actual strings."""
+    name, when = issuer.text.strip(), date.text.strip()
+    actual = (_start(checker, issuer), _start(checker, date))
+    rules = {
+        sealed: signature(name, when, sealed=sealed).starts(CHARS_PER_LINE)
+        for sealed in (False, True)
+    }
+    if any(
+        all(abs(a - e) <= PLACE_TOLERANCE for a, e in zip(actual, wanted, strict=True))
+        for wanted in rules.values()
+    ):
+        return
+    checker.add(
+        "signature",
+        _(
+            "The issuer starts at character {issuer} and the date at {date}; GB/T 9704 "
+            "puts them at {issuer_unsealed} and {date_unsealed} (unsealed) or "
+            "{issuer_sealed} and {date_sealed} (sealed)."
+        ),
+        _(
+            "Unsealed: right-space the issuer so that the date starts two characters right "
+            "of its first character, the longer line right-spaced 2. Sealed: date "
+            "right-spaced 4, issuer centred over it."
+        ),
+        date.place,
+        issuer=f"{actual[0]:g}",
+        date=f"{actual[1]:g}",
+        issuer_unsealed=f"{rules[False][0]:g}",
+        date_unsealed=f"{rules[False][1]:g}",
+        issuer_sealed=f"{rules[True][0]:g}",
+        date_sealed=f"{rules[True][1]:g}",
+    )
+
+
+def _start(checker: _Checker, part: Part) -> float:
+    """Where the paragraph's text starts, in characters from the left of the text block
+    (half-width characters counting half, as GB/T 9704 counts them)."""
+    levels = checker.styles.ppr_levels(part.paragraph._p)
+    text = part.text
+    core = text.strip(_SPACES)
+    leading = display_width(text[: len(text) - len(text.lstrip(_SPACES))])
+    trailing = display_width(text[len(text.rstrip(_SPACES)) :])
+    left = _indent_chars(levels, "left")
+    right = _indent_chars(levels, "right")
+    if right == 0:
+        right = _indent_chars(levels, "end")
+    alignment = _alignment(checker, part.paragraph)
+    if alignment == "right":
+        start = CHARS_PER_LINE - right - trailing - display_width(core)
+    elif alignment == "center":
+        start = left + (CHARS_PER_LINE - left - right - display_width(core)) / 2
+    else:
+        first = _indent_chars(levels, "firstLine") - _indent_chars(levels, "hanging")
+        start = left + first + leading
+    return round(start * 4) / 4
+
+
+# ---------------------------------------------------------------- page numbers
+
+
+def _check_page_numbers(checker: _Checker) -> None:
+    """— N — in 四号 宋体: odd pages right one character in, even pages left."""
+    section = checker.document.sections[0]
+    if not checker.document.settings.odd_and_even_pages_header_footer:
+        checker.add(
+            "page-number",
+            _("Odd and even pages share one footer, so page numbers cannot alternate sides."),
+            _("Turn on different odd and even pages, and put the number left on even pages."),
+            "页脚",
+        )
+    for footer, side, place in (
+        (section.footer, "right", "页脚（奇数页）"),
+        (section.even_page_footer, "left", "页脚（偶数页）"),
+    ):
+        paragraph = next((p for p in footer.paragraphs if _has_page_field(p._p)), None)
+        if paragraph is None:
+            checker.add(
+                "page-number",
+                _("The footer has no page number."),
+                _("Insert a PAGE field as “— N —”."),
+                place,
+            )
+            continue
+        _check_page_number(checker, paragraph, side, place)
+
+
+def _has_page_field(p: Any) -> bool:
+    """Whether paragraph ``p`` holds a PAGE field (complex or simple)."""
+    codes = [t.text or "" for t in p.iter(_w("instrText"))]
+    codes += [f.get(_w("instr")) or "" for f in p.iter(_w("fldSimple"))]
+    return any(code.split() and code.split()[0].upper() == "PAGE" for code in codes)
+
+
+def _check_page_number(checker: _Checker, paragraph: Any, side: str, place: str) -> None:
+    """One footer's page number: side, one character in, “— N —”, 宋体 四号."""
+    levels = checker.styles.ppr_levels(paragraph._p)
+    alignment = _alignment(checker, paragraph)
+    indent = _indent_chars(levels, side)
+    text = paragraph.text.strip()
+    problems = []
+    if alignment != side or abs(indent - 1) > PLACE_TOLERANCE:
+        problems.append(f"{alignment} {indent:g}")
+    if not re.fullmatch(r"— ?\S+ ?—", text):
+        problems.append(text)
+    for run in runs(paragraph._p):
+        run_levels = checker.styles.rpr_levels(paragraph._p, run)
+        font = east_asian_font(run_levels)
+        if font_kind(font.name if font else None) != "宋体" or size_half_points(run_levels) != 28:
+            problems.append(font.name if font else "?")
+            break
+    if problems:
+        checker.add(
+            "page-number",
+            _PAGE_NUMBER_MESSAGES[side],
+            _("Odd pages: right-aligned, right indent 1 character; even pages: left."),
+            place,
+            found="; ".join(problems),
+        )
+
+
+_PAGE_NUMBER_MESSAGES = {
+    "right": _(
+        "The page number is not “— N —” in 四号 宋体, right-aligned one character in: {found}."
+    ),
+    "left": _(
+        "The page number is not “— N —” in 四号 宋体, left-aligned one character in: {found}."
+    ),
+}
