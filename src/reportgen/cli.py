@@ -6,16 +6,17 @@ bug and shows its traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from reportgen import api
-from reportgen.errors import ReportgenError, ValidationFailed
+from reportgen.errors import OutputError, ReportgenError, ValidationFailed
 from reportgen.i18n import LANGUAGES, _, default_language, translate
 from reportgen.present import findings_json, findings_text, summary_line
 
@@ -128,7 +129,7 @@ def validate(path: Path, template: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("path", type=EXISTING_FILE)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -139,11 +140,71 @@ def validate(path: Path, template: str | None, fmt: str) -> None:
     help="Output folder.",
 )
 @template_option
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Workbooks built at once, each in its own process. Default: the number of cores.",
+)
 @handles_errors
-def build(path: Path, output_dir: Path, template: str | None) -> None:
-    """Validate a workbook and render its .docx into OUTPUT/<year>/<title>.docx."""
+def build(
+    paths: tuple[Path, ...], output_dir: Path, template: str | None, jobs: int | None
+) -> None:
+    """Validate workbooks and render each into OUTPUT/<year>/<title>.docx.
+
+    PATHS are workbooks or folders of them. Given several, bad workbooks are reported and
+    skipped, a table sums up, and the exit code is 1 if any failed.
+    """
+    if len(paths) == 1 and not paths[0].is_dir():
+        _build_one(paths[0], output_dir, template)
+    else:
+        _build_many(paths, output_dir, template, jobs)
+
+
+def _build_one(path: Path, output_dir: Path, template: str | None) -> None:
+    """One workbook: errors stop with their findings, the output's path is printed."""
     result = api.build_report(path, output_dir=output_dir, template=template)
     if result.warnings:
         click.echo(findings_text(result.warnings, _lang()), err=True)
     for output in result.outputs:
         click.echo(str(output))
+
+
+def _build_many(
+    paths: tuple[Path, ...], output_dir: Path, template: str | None, jobs: int | None
+) -> None:
+    """Many workbooks in parallel: a progress bar on a terminal, failures, then a table."""
+    from reportgen import batch
+
+    workbooks = batch.collect_workbooks(paths)
+    if not workbooks:
+        raise OutputError(
+            _("No .xlsx workbooks in {paths}."), paths=", ".join(str(p) for p in paths)
+        )
+    with _progress(len(workbooks)) as advance:
+        items = batch.build_many(
+            workbooks, output_dir, template=template, jobs=jobs, on_done=lambda _i: advance()
+        )
+    lang = _lang()
+    for item in batch.renamed(items):
+        click.echo(f"reportgen: {item.note_line(lang)}", err=True)
+    for item in batch.failures(items):
+        click.echo(f"reportgen: {item.error_line(lang)}", err=True)
+        if item.findings:
+            click.echo(findings_text(item.findings, lang), err=True)
+        if item.traceback:
+            click.echo(item.traceback, err=True)
+    click.echo(batch.summary_table(items, lang))
+    sys.exit(0 if all(item.ok for item in items) else 1)
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal; nothing when output is piped or logged."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    label = translate(_("Building"), _lang())
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield lambda: bar.update(1)
