@@ -22,7 +22,7 @@ def test_init_lays_out_every_sheet_from_the_schema(tmp_path: Path) -> None:
     assert book.sheetnames == ["说明", "基本信息", "基本数据", "主要工作", "存在不足"]
     assert book.properties.category == "reportgen:letter"
     info = book["基本信息"]
-    assert [info.cell(row=r, column=1).value for r in range(2, 10)] == [
+    assert [info.cell(row=r, column=1).value for r in range(2, 2 + len(schema.fields))] == [
         f.label for f in schema.fields
     ]
     assert info["B4"].value == 2019

@@ -62,4 +62,6 @@ class Report:
     intro: str  # 开头
     closing: str  # 结束语
     doc_number: str = ""  # 发文字号
+    classification: str = ""  # 密级, for the archive's metadata
+    retention: str = ""  # 保管期限, for the archive's metadata
     parts: tuple[Part, ...] = field(default=())

@@ -116,6 +116,8 @@ def _build_report(data: WorkbookData, schema: Schema, findings: Findings) -> Rep
         intro=info["intro"],
         closing=info["closing"],
         doc_number=info.get("doc_number", ""),
+        classification=info.get("classification", ""),
+        retention=info.get("retention", ""),
         parts=tuple(p for p in parts if p is not None),
     )
 
@@ -185,6 +187,8 @@ def _read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[s
     info: dict[str, Any] = {}
     for spec in schema.fields:
         row = rows.get(spec.label)
+        if row is None and not spec.required:
+            continue  # a workbook made before this optional field existed has no row for it
         if row is None:
             findings.error(
                 "field-row-missing",
