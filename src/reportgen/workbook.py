@@ -64,8 +64,9 @@ class WorkbookData:
 
 # Excel's largest exact integer; whole numbers below it read back as int, as openpyxl gives them.
 _EXACT_INT = 2**53
-# A worksheet cell holding an error value (#N/A, #REF! …): t="e" in the sheet XML.
-_ERROR_CELL = re.compile(rb"""<c\b[^>]*\bt\s*=\s*["']e["']""")
+# A worksheet cell holding an error value (#N/A, #REF! …): t="e" in the sheet XML, the
+# element written <c …> or with a namespace prefix, <x:c …>.
+_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\b[^>]*\bt\s*=\s*["']e["']""")
 
 
 def read_workbook(path: Path) -> WorkbookData:
