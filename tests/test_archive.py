@@ -192,6 +192,15 @@ def test_an_invalid_workbook_makes_no_bag(edited: Callable[..., Path], tmp_path:
     assert list((tmp_path / "a").iterdir()) == []
 
 
+@pytest.mark.parametrize("content", [b"PK\x03\x04 cut short", b"\xd0\xcf\x11\xe0"])
+def test_an_unreadable_workbook_is_named_as_given(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / ("old.xls" if content.startswith(b"\xd0") else "cut.xlsx")
+    path.write_bytes(content)
+    code, _out, err = run("archive", str(path), "-o", str(tmp_path / "a"))
+    assert code == 2 and err.startswith(f"reportgen: {path}：")
+    assert not (tmp_path / "a").exists() or list((tmp_path / "a").iterdir()) == []
+
+
 def test_verify_something_that_is_not_a_bag(tmp_path: Path) -> None:
     code, _out, err = run("archive", "--verify", str(tmp_path))
     assert code == 2 and err.startswith(

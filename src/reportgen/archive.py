@@ -103,11 +103,11 @@ def bag_path(output_dir: Path, report: Report) -> Path:
 
 
 def _read_source(workbook: Path) -> bytes:
-    """The workbook's bytes as received, or the reader's own error for a missing file."""
+    """The workbook's bytes as received, after the reader's own errors (missing, .xls,
+    not a workbook) had their chance to name the user's file rather than the copy."""
     from reportgen.workbook import read_workbook
 
-    if not workbook.is_file():
-        read_workbook(workbook)  # raises the usual "file not found" / ".xls" error
+    read_workbook(workbook)
     return workbook.read_bytes()
 
 
