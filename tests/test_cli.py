@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -199,10 +200,10 @@ def test_templates_lint_exit_codes_and_the_place_named(tmp_path: Path) -> None:
     last = len(document.paragraphs)
     assert (
         f"  错误 {folder / 'template.docx'}:{last}: “{{{{ fields.contatc }}}}”：fields.contatc "
-        "不是 schema.toml 中的项目（项目：closing, doc_number, intro, issuer, recipient, "
-        "signature_date, title, year）。"
+        "不是 schema.toml 中的项目（项目：classification, closing, doc_number, intro, issuer, "
+        "recipient, retention, signature_date, title, year）。"
     ) in out.splitlines()
-    assert out.strip().endswith("1 个错误，1 个警告")
+    assert out.strip().endswith("1 个错误，0 个警告")
 
 
 def test_build_the_annual_example_needs_no_template_option(tmp_path: Path) -> None:
@@ -334,3 +335,57 @@ def test_build_letterhead_without_number_warns(tmp_path: Path) -> None:
     code, out, err = run("build", str(EXAMPLE), "-o", str(tmp_path), "--letterhead", "--seal")
     assert code == 0 and out.strip().endswith(".docx")
     assert "警告 基本信息: 信函格式的版头没有发文字号：工作簿中发文字号为空。" in err
+
+
+def _batch_folder(tmp_path: Path, copies: int = 6, broken: int = 4) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(1, copies + 1):
+        (folder / f"unit{n}.xlsx").write_bytes(EXAMPLE.read_bytes())
+    (folder / f"unit{broken}.xlsx").write_bytes(b"PK\x03\x04 cut short")
+    return folder
+
+
+def test_build_a_folder_skips_the_bad_workbook(tmp_path: Path) -> None:
+    folder = _batch_folder(tmp_path)
+    out_dir = tmp_path / "out"
+    code, out, err = run("build", str(folder), "-o", str(out_dir), "-j", "2")
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert lines[0].split() == ["文件", "状态", "输出", "问题数"]
+    assert lines[4].split() == [str(folder / "unit4.xlsx"), "失败", "-", "0"]
+    assert lines[-1] == "已生成 5 个，失败 1 个"
+    assert len(list((out_dir / "2018").iterdir())) == 5
+    assert f"reportgen: {folder / 'unit4.xlsx'}：不是可读取的 .xlsx 工作簿（BadZipFile）" in err
+    assert f"reportgen: {folder / 'unit2.xlsx'}: 与 {folder / 'unit1.xlsx'} 年度和标题相同" in err
+    assert "Building" not in err and "[#" not in err  # no progress bar when not a terminal
+
+
+def test_build_several_workbooks_all_good_exits_0(tmp_path: Path) -> None:
+    code, out, _err = run("build", str(EXAMPLE), str(EXAMPLE), "-o", str(tmp_path / "o"))
+    assert code == 0  # the same file named twice is built once
+    assert out.strip().splitlines()[-1] == "已生成 1 个，失败 0 个"
+
+
+def test_build_an_empty_folder(tmp_path: Path) -> None:
+    code, _out, err = run("build", str(tmp_path), "-o", str(tmp_path / "o"))
+    assert code == 2
+    assert err.strip() == f"reportgen: {tmp_path} 中没有 .xlsx 工作簿。"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    folder = _batch_folder(tmp_path, copies=3, broken=2)
+    leader, follower = os.openpty()
+    command = [sys.executable, "-c", "from reportgen.cli import main; main()"]
+    args = ["--lang", "en", "build", str(folder), "-o", str(tmp_path / "out"), "-j", "2"]
+    done = subprocess.run(command + args, stderr=follower, stdout=subprocess.PIPE, timeout=120)
+    os.close(follower)
+    screen = os.read(leader, 1 << 16).decode()
+    os.close(leader)
+    assert done.returncode == 1
+    assert "Building" in screen and "3/3" in screen
+    assert done.stdout.decode().strip().splitlines()[-1] == "2 built, 1 failed"

@@ -240,3 +240,45 @@ def test_quotes_and_dashes_are_hinted_east_asian(document) -> None:  # noqa: ANN
         fonts = run._r.rPr.find(qn("w:rFonts"))
         assert fonts.get(qn("w:hint")) == "eastAsia"
         assert fonts.get(qn("w:eastAsia")) in ("仿宋_GB2312", "楷体_GB2312")
+
+
+def test_builds_are_byte_identical_whenever_and_wherever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two builds a second apart, from other folders, processes and time zones: same bytes."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir(), there.mkdir()
+    monkeypatch.chdir(here)
+    [first] = build_report(EXAMPLE, output_dir=Path("out")).outputs
+    time.sleep(1.1)  # zip entries and properties would carry the clock's seconds
+    env = {**os.environ, "TZ": "America/Los_Angeles", "LANG": "C"}
+    code = "from reportgen.cli import main; main()"
+    subprocess.run(
+        [sys.executable, "-c", code, "build", str(EXAMPLE), "-o", "elsewhere"],
+        cwd=there,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    second = there / "elsewhere" / first.relative_to("out")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_zip_entries_are_dated_the_signature_date(built: Path) -> None:
+    with zipfile.ZipFile(built) as package:
+        infos = package.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {info.date_time for info in infos} == {(2018, 11, 30, 0, 0, 0)}
+
+
+def test_every_property_comes_from_the_data(document) -> None:  # noqa: ANN001
+    props = document.core_properties
+    assert props.last_modified_by == "杭州市公安局"
+    assert props.modified == props.created
+    assert props.revision == 1
+    assert props.last_printed is None

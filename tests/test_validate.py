@@ -213,3 +213,15 @@ def test_extra_fields_are_kept_by_key(tmp_path: Path) -> None:
     result = validate(path, template=str(folder))
     assert result.report is not None
     assert result.report.extra == {"contact": "张三，0571-12345678"}
+
+
+def test_optional_rows_may_be_absent_and_archival_fields_are_read(
+    edited: Callable[..., Path],
+) -> None:
+    """The example predates 密级 and 保管期限: no rows, no findings; given, they are read."""
+    assert validate(EXAMPLE).findings == []
+    path = edited({("基本信息", "A10"): "密级", ("基本信息", "B10"): " 秘密 "})
+    result = validate(path)
+    assert result.report is not None and result.report.classification == "秘密"
+    assert result.report.retention == ""
+    assert [f.code for f in result.findings] == ["text-cleaned"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from reportgen.api import init_workbook, validate
 from reportgen.layout import headers_for
 from reportgen.schema import load_schema
-from reportgen.workbook import write_workbook
+from reportgen.workbook import read_workbook, write_workbook
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
@@ -21,7 +22,7 @@ def test_init_lays_out_every_sheet_from_the_schema(tmp_path: Path) -> None:
     assert book.sheetnames == ["说明", "基本信息", "基本数据", "主要工作", "存在不足"]
     assert book.properties.category == "reportgen:letter"
     info = book["基本信息"]
-    assert [info.cell(row=r, column=1).value for r in range(2, 10)] == [
+    assert [info.cell(row=r, column=1).value for r in range(2, 2 + len(schema.fields))] == [
         f.label for f in schema.fields
     ]
     assert info["B4"].value == 2019
@@ -80,3 +81,42 @@ def test_annual_example_reads_back_equal(tmp_path: Path) -> None:
     copy = tmp_path / "copy.xlsx"
     write_workbook(copy, load_schema("annual-report"), report)
     assert validate(copy).report == report
+
+
+def _types_workbook(path: Path, error_cell: bool = False) -> Path:
+    """A workbook with one cell of every kind staff can type, made by code."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    values = [1, 1.5, -3, 1e20, "text", " spaced ", True, dt.date(2018, 11, 30)]
+    values += [dt.datetime(2018, 11, 30, 8, 0), dt.time(10, 30), "2018-11-30", "=1+1"]
+    for row, value in enumerate(values, start=1):
+        sheet.cell(row=row, column=2, value=value)
+    sheet["D20"] = "far away"
+    sheet["A40"].number_format = "0.00"  # formatted but empty: not a row of data
+    if error_cell:
+        sheet["B30"] = "#N/A"  # openpyxl stores this as an error value (t="e")
+    book.create_sheet("hidden").sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("path", ["example", "types"])
+def test_fast_reader_gives_what_openpyxl_gives(tmp_path: Path, path: str) -> None:
+    from reportgen import workbook
+
+    source = EXAMPLE if path == "example" else _types_workbook(tmp_path / "types.xlsx")
+    content = source.read_bytes()
+    category = workbook._category(workbook._open_zip(source, content))
+    fast = workbook._read_with_calamine(source, content, category)
+    assert fast == workbook._read_with_openpyxl(source, content, category)
+    assert read_workbook(source) == fast
+
+
+def test_error_cells_are_read_as_their_text(tmp_path: Path) -> None:
+    data = read_workbook(_types_workbook(tmp_path / "errors.xlsx", error_cell=True))
+    assert data.sheets["Sheet"].rows[29][1].value == "#N/A"
+    assert data.sheets["hidden"].hidden

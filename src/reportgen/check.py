@@ -31,10 +31,15 @@ from reportgen.docxprops import (
 )
 from reportgen.errors import DocumentError, Finding, Severity
 from reportgen.i18n import _
-from reportgen.schema import DEFAULT_TEMPLATE, Schema, builtin_template_names, load_schema
+from reportgen.schema import (
+    DEFAULT_TEMPLATE,
+    TEMPLATE_TAG,
+    Schema,
+    builtin_template_names,
+    load_schema,
+)
 from reportgen.text import display_width
 
-TEMPLATE_TAG = "reportgen:"  # core property category, as render writes it
 TWIPS_PER_MM = 56.6929
 A4_TWIPS = (11906, 16838)
 MARGINS_MM = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}

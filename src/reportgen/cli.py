@@ -6,16 +6,17 @@ bug and shows its traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from reportgen import api, template_folders
-from reportgen.errors import ReportgenError, Severity, ValidationFailed
+from reportgen.errors import OutputError, ReportgenError, Severity, ValidationFailed
 from reportgen.i18n import LANGUAGES, _, default_language, translate
 from reportgen.layout import UNRECOGNISED_SHEET
 from reportgen.present import findings_json, findings_text, summary_line
@@ -170,7 +171,7 @@ def validate(path: Path, template: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("path", type=EXISTING_FILE)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -187,26 +188,41 @@ def validate(path: Path, template: str | None, fmt: str) -> None:
     "--letterhead", is_flag=True, help="信函格式: red letterhead and 发文字号 on the first page."
 )
 @click.option("--seal", is_flag=True, help="Lay out issuer and date for a seal (加盖印章).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Workbooks built at once, each in its own process. Default: the number of cores.",
+)
 @handles_errors
 def build(
-    path: Path,
+    paths: tuple[Path, ...],
     output_dir: Path,
     template: str | None,
     pdf: bool,
     pdfa: bool,
     letterhead: bool,
     seal: bool,
+    jobs: int | None,
 ) -> None:
-    """Validate a workbook and render its .docx into OUTPUT/<year>/<title>.docx."""
-    result = api.build_report(
-        path,
-        output_dir=output_dir,
-        template=template,
-        pdf=pdf,
-        pdfa=pdfa,
-        letterhead=letterhead,
-        seal=seal,
-    )
+    """Validate workbooks and render each into OUTPUT/<year>/<title>.docx (and .pdf).
+
+    PATHS are workbooks or folders of them. Given several, bad workbooks are reported and
+    skipped, a table sums up, and the exit code is 1 if any failed.
+    """
+    options = {"pdf": pdf, "pdfa": pdfa, "letterhead": letterhead, "seal": seal}
+    if len(paths) == 1 and not paths[0].is_dir():
+        _build_one(paths[0], output_dir, template, options)
+    else:
+        _build_many(paths, output_dir, template, jobs, options)
+
+
+def _build_one(
+    path: Path, output_dir: Path, template: str | None, options: dict[str, bool]
+) -> None:
+    """One workbook: errors stop with their findings, the output's path is printed."""
+    result = api.build_report(path, output_dir=output_dir, template=template, **options)
     if result.warnings:
         click.echo(findings_text(result.warnings, _lang()), err=True)
     for output in result.outputs:
@@ -452,3 +468,111 @@ def preview(path: Path, output_dir: Path | None, dpi: int) -> None:
 
     for page in preview_file(path, output_dir or path.parent, dpi):
         click.echo(str(page))
+
+
+def _build_many(
+    paths: tuple[Path, ...],
+    output_dir: Path,
+    template: str | None,
+    jobs: int | None,
+    options: dict[str, bool],
+) -> None:
+    """Many workbooks in parallel: a progress bar on a terminal, failures, then a table.
+    PDFs are made after all the .docx, in one LibreOffice run per output folder."""
+    from reportgen import batch
+
+    docx_options = {**options, "pdf": False, "pdfa": False}
+
+    workbooks = batch.collect_workbooks(paths)
+    if not workbooks:
+        raise OutputError(
+            _("No .xlsx workbooks in {paths}."), paths=", ".join(str(p) for p in paths)
+        )
+    with _progress(len(workbooks)) as advance:
+        items = batch.build_many(
+            workbooks,
+            output_dir,
+            template=template,
+            jobs=jobs,
+            on_done=lambda _i: advance(),
+            build_options=docx_options,
+        )
+    if options["pdf"] or options["pdfa"]:
+        items = batch.add_pdfs(items, pdfa=options["pdfa"])
+    lang = _lang()
+    for item in batch.renamed(items):
+        click.echo(f"reportgen: {item.note_line(lang)}", err=True)
+    for item in batch.failures(items):
+        click.echo(f"reportgen: {item.error_line(lang)}", err=True)
+        if item.findings:
+            click.echo(findings_text(item.findings, lang), err=True)
+        if item.traceback:
+            click.echo(item.traceback, err=True)
+    click.echo(batch.summary_table(items, lang))
+    sys.exit(0 if all(item.ok for item in items) else 1)
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal; nothing when output is piped or logged."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    label = translate(_("Building"), _lang())
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield lambda: bar.update(1)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("archive"),
+    show_default=True,
+    help="Folder the bag goes in, as OUTPUT/<year>/<title>/.",
+)
+@template_option
+@click.option("--verify", is_flag=True, help="Check the bag at PATH instead of making one.")
+@handles_errors
+def archive(path: Path, output_dir: Path, template: str | None, verify: bool) -> None:
+    """Package a letter, its PDF and its workbook as a BagIt bag, or check a bag.
+
+    archive WORKBOOK -o DIR makes DIR/<year>/<title>/ (never overwriting one);
+    archive --verify BAG checks every file and exits 1 naming any that changed.
+    """
+    from reportgen.archive import archive_report
+
+    if verify:
+        _verify(path)
+        return
+    result = archive_report(path, output_dir=output_dir, template=template)
+    lang = _lang()
+    if result.warnings:
+        click.echo(findings_text(result.warnings, lang), err=True)
+    if result.pdf.path is None:
+        message = translate(_("No PDF in the bag: {reason}"), lang)
+        click.echo(f"reportgen: {message.format(reason=result.pdf.reason_text(lang))}", err=True)
+    click.echo(str(result.bag))
+
+
+def _verify(bag: Path) -> None:
+    """Say whether the bag is intact; name every file that is not, and exit 1."""
+    from reportgen.archive import verify_bag
+
+    result = verify_bag(bag)
+    lang = _lang()
+    if result.ok:
+        _say(
+            _("{bag}: intact, every checksum matches ({count} files)."),
+            bag=bag,
+            count=result.checked,
+        )
+        return
+    for problem in result.problems:
+        click.echo(f"reportgen: {bag}: {problem.text(lang)}", err=True)
+    failed = translate(_("{bag}: verification failed ({count} problem(s))."), lang)
+    click.echo(f"reportgen: {failed.format(bag=bag, count=len(result.problems))}", err=True)
+    sys.exit(1)

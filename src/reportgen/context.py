@@ -121,6 +121,10 @@ def _display(value: Any) -> str:
 # How the fields the Report names reach the document besides fields.<key>: the context
 # variables that carry them. `templates lint` counts a field as shown when the template uses
 # one of its carriers (or fields.<key>, or a title pattern that names it, see field_carriers).
+# Fields the renderer places itself rather than the template: 发文字号 goes on the letterhead
+# (build --letterhead, letterhead.py), so a template need not show it.
+RENDERER_PLACED = frozenset({"doc_number"})
+
 FIELD_CARRIERS: dict[str, tuple[str, ...]] = {
     "issuer": ("signature.issuer",),
     "recipient": ("recipient",),

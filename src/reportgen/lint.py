@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from reportgen.context import field_carriers
+from reportgen.context import RENDERER_PLACED, field_carriers
 from reportgen.errors import Finding, Severity
 from reportgen.i18n import _
 from reportgen.lint_tags import (
@@ -203,7 +203,7 @@ def _shown_findings(schema: Schema, used: set[str], path: Path) -> Iterator[Find
     """Fields the template never shows (an error if required), and body parts not shown."""
     carriers = field_carriers(schema)
     for spec in schema.fields:
-        if carriers[spec.key] & used:
+        if not spec.in_document or spec.key in RENDERER_PLACED or carriers[spec.key] & used:
             continue
         yield Finding(
             Severity.ERROR if spec.required else Severity.WARNING,

@@ -67,6 +67,8 @@ class Report:
     intro: str  # 开头
     closing: str  # 结束语
     doc_number: str = ""  # 发文字号
+    classification: str = ""  # 密级, for the archive's metadata
+    retention: str = ""  # 保管期限, for the archive's metadata
     parts: tuple[Part, ...] = field(default=())
     # Fields a template declares beyond the ones above (e.g. 联系人), by key, as parsed.
     extra: dict[str, str | int | dt.date] = field(default_factory=dict)

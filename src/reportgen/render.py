@@ -1,30 +1,34 @@
 """Rendering (渲染): the render context into the template's Word document, saved atomically.
 
-docxtpl and python-docx stay inside this module. Rendering runs Jinja in a sandbox with
-autoescaping on (so ``&`` or ``<`` in the data appear literally) and StrictUndefined (so a
-variable the template uses but the context lacks fails loudly instead of rendering blank).
+docxtpl and python-docx stay inside this module, ``compiled`` and ``letterhead``. Rendering
+runs Jinja in a sandbox with autoescaping on (so ``&`` or ``<`` in the data appear literally)
+and StrictUndefined (so a variable the template uses but the context lacks fails loudly
+instead of rendering blank).
+
+Two paths give the same bytes: ``compiled`` (the template read and its Jinja compiled once per
+process, used by every plain build) and a fresh DocxTemplate per document (``cached=False``,
+the letterhead variant, and templates the compiled path does not handle). Either way the parts
+are zipped by ``package``, so the same workbook, template, options and reportgen version give
+a byte-identical .docx.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-from docx.oxml.ns import qn
 
 from reportgen.context import CHARS_PER_LINE, RenderContext
 from reportgen.errors import TemplateError
 from reportgen.i18n import _
 from reportgen.model import Report
-from reportgen.ooxml import set_child
 from reportgen.output import atomic_path
-from reportgen.schema import Schema
-
-TEMPLATE_TAG = "reportgen:"  # the same tag the workbook carries (workbook.TEMPLATE_TAG)
+from reportgen.schema import TEMPLATE_TAG, Schema
 
 TEXT_BLOCK_TWIPS = 8845  # 版心 156 mm
 CHAR_TWIPS = TEXT_BLOCK_TWIPS / CHARS_PER_LINE  # one character (一字) on the grid
+SIGNATURE_STYLES = ("署名", "成文日期")
 
 
 def render_docx(
@@ -37,18 +41,53 @@ def render_docx(
 ) -> None:
     """Fill the template of ``schema`` with ``context`` and write ``target`` whole;
     ``letterhead`` gives the first page the 信函格式 (GB/T 9704 §10.1)."""
+    content = render_package(schema, report, context, letterhead=letterhead)
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(content)
+
+
+def render_package(
+    schema: Schema,
+    report: Report,
+    context: RenderContext,
+    *,
+    cached: bool = True,
+    letterhead: bool = False,
+) -> bytes:
+    """The .docx bytes: the same for the same template, data, options and reportgen version.
+
+    The letterhead adds parts (a first-page footer) and shapes, so it takes the fresh path.
+    """
+    from reportgen.compiled import compiled_template
+    from reportgen.package import deflate, unzip, write_zip
+
+    compiled = compiled_template(schema.docx_path) if cached and not letterhead else None
+    if compiled is not None:
+        members = compiled.fill(context, report, schema.name)
+    else:
+        parts = unzip(_fresh_docx(schema, report, context, letterhead))
+        members = [deflate(name, content) for name, content in parts.items()]
+    return write_zip(members, report.signature_date)
+
+
+def _fresh_docx(schema: Schema, report: Report, context: RenderContext, letterhead: bool) -> bytes:
+    """The document through a fresh DocxTemplate, as python-docx saves it."""
+    import io
+
     document = _render(schema, context)
-    _place_signature(document, context)
+    place_signature(((p._p, p.style.name) for p in document.paragraphs), context)
     if letterhead:
         from reportgen.letterhead import add_letterhead
 
         add_letterhead(document, report.issuer, report.doc_number)
-    _set_properties(document, report, schema)
-    with atomic_path(target) as tmp:
-        document.save(str(tmp))
+    set_properties(document.core_properties, report, schema.name)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
-def _jinja_env() -> Any:
+def jinja_env() -> Any:
+    """The sandboxed, autoescaping, strict Jinja environment every render uses."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -62,19 +101,23 @@ def _render(schema: Schema, context: RenderContext) -> Any:
 
     template = DocxTemplate(str(schema.docx_path))
     try:
-        template.render(context.as_template_data(), jinja_env=_jinja_env(), autoescape=True)
+        template.render(context.as_template_data(), jinja_env=jinja_env(), autoescape=True)
     except JinjaError as exc:
-        raise TemplateError(
-            _("{file}: the template cannot be filled: {error}"),
-            file=str(schema.docx_path),
-            error=str(exc),
-        ) from exc
+        raise template_error(schema.docx_path, exc) from exc
     return template.docx
 
 
-def _place_signature(document: Any, context: RenderContext) -> None:
-    """Place 署名 and 成文日期 where the signature rule puts them; a sealed document gets more
-    blank lines above the issuer, to leave room for the seal.
+def template_error(path: Path, exc: Exception) -> TemplateError:
+    """The user-facing error for a template Jinja cannot fill."""
+    return TemplateError(
+        _("{file}: the template cannot be filled: {error}"), file=str(path), error=str(exc)
+    )
+
+
+def place_signature(paragraphs: Iterable[tuple[Any, str]], context: RenderContext) -> None:
+    """Place 署名 and 成文日期 (given as ``(w:p element, style name)`` pairs) where the
+    signature rule puts them; a sealed document gets more blank lines above the issuer, to
+    leave room for the seal.
 
     LibreOffice sets a date wider than Word does (it adds a gap between Chinese and digits
     that Word leaves out with autoSpaceDN off), so each rule anchors the edge it is about:
@@ -87,21 +130,25 @@ def _place_signature(document: Any, context: RenderContext) -> None:
         "署名": (issuer_start, signature.issuer_right_chars),
         "成文日期": (date_start, signature.date_right_chars),
     }
-    for paragraph in document.paragraphs:
-        place = places.get(paragraph.style.name)
+    for p, style in list(paragraphs):
+        place = places.get(style)
         if place is None:
             continue
-        _set_indent(paragraph, *place, from_right=signature.sealed)
-        if paragraph.style.name == "署名":
+        _set_indent(p, *place, from_right=signature.sealed)
+        if style == "署名":
             for _extra in range(signature.blank_lines_above - 1):
-                paragraph.insert_paragraph_before("")
+                p.add_p_before()
 
 
-def _set_indent(paragraph: Any, start: float, right: float, *, from_right: bool) -> None:
+def _set_indent(p: Any, start: float, right: float, *, from_right: bool) -> None:
     """Right-align with ``right`` characters of right indent, or left-align starting
     ``start`` characters in. In twips only: Word turns w:leftChars and w:rightChars into
     16 pt characters, wider than those of the 28-a-line grid."""
-    ppr = paragraph._p.get_or_add_pPr()
+    from docx.oxml.ns import qn
+
+    from reportgen.ooxml import set_child
+
+    ppr = p.get_or_add_pPr()
     left_twips, right_twips = (0.0, right) if from_right else (start, 0.0)
     ind = set_child(
         ppr,
@@ -115,15 +162,21 @@ def _set_indent(paragraph: Any, start: float, right: float, *, from_right: bool)
     set_child(ppr, "jc", val="right" if from_right else "left")
 
 
-def _set_properties(document: Any, report: Report, schema: Schema) -> None:
-    """Document properties from the data: title, author = 发文机关, dates = 成文日期, and the
-    template in 类别 (category) as ``reportgen:<name>`` so that ``check`` can find it."""
-    props = document.core_properties
-    props.category = TEMPLATE_TAG + schema.name
+def set_properties(props: Any, report: Report, template: str) -> None:
+    """Document properties from the data, never from the clock or the machine: title,
+    author and last modified by = 发文机关, created and modified = 成文日期 00:00, revision 1,
+    no last-printed date, and the template in 类别 (category) as ``reportgen:<name>`` so that
+    ``check`` can find it."""
+    from docx.oxml.ns import qn
+
     when = dt.datetime.combine(report.signature_date, dt.time(0, 0))
+    props.category = TEMPLATE_TAG + template
     props.title = report.title
     props.author = report.issuer
     props.last_modified_by = report.issuer
     props.created = when
     props.modified = when
     props.revision = 1
+    printed = props._element.find(qn("cp:lastPrinted"))
+    if printed is not None:  # a template saved after printing would carry its print date
+        props._element.remove(printed)

@@ -27,6 +27,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 FIELD_TYPES = ("text", "date", "integer", "percent", "docnumber")
 PART_KINDS = ("data", "sections", "points")
 DEFAULT_TEMPLATE = "letter"
+# Workbooks (类别 property) and documents (category) name their template as "reportgen:<name>".
+TEMPLATE_TAG = "reportgen:"
 # The fields every template declares: the title, the recipient line and the signature need them.
 CORE_FIELDS = ("issuer", "recipient", "year", "signature_date", "intro", "closing")
 # Besides the fields, title patterns may use next_year (年度 + 1), for a part such as
@@ -52,6 +54,9 @@ class FieldSpec:
     help: str = ""
     example: str = ""
     choices: tuple[str, ...] = ()  # offered as a dropdown in the workbook; others still allowed
+    # False for metadata that is filed, not printed (密级, 保管期限 go to the archive's
+    # metadata.json): `templates lint` then does not expect the template to show it.
+    in_document: bool = True
 
 
 @dataclass(frozen=True)

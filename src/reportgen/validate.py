@@ -126,6 +126,8 @@ def _build_report(data: WorkbookData, schema: Schema, findings: Findings) -> Rep
         intro=info["intro"],
         closing=info["closing"],
         doc_number=info.get("doc_number", ""),
+        classification=info.get("classification", ""),
+        retention=info.get("retention", ""),
         # An optional part left blank is not in the report, so the others number without a gap.
         parts=tuple(
             dataclasses.replace(p, title=fill_title(p.title, info))
@@ -205,6 +207,8 @@ def _read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[s
     info: dict[str, Any] = {}
     for spec in schema.fields:
         row = rows.get(spec.label)
+        if row is None and not spec.required:
+            continue  # a workbook made before this optional field existed has no row for it
         if row is None:
             findings.error(
                 "field-row-missing",

@@ -1,0 +1,273 @@
+"""Batch builds (批量生成): many workbooks at once, in parallel processes, past bad ones.
+
+Each workbook is built by ``api.build_report`` in a worker process, into a private staging
+folder inside the output folder. When all are done, the outputs are renamed into place in
+the order the workbooks were given (command-line order; a folder's workbooks by name). Two
+workbooks whose letters would land on the same file (same year and title) are therefore
+resolved the same way every run: the first keeps the name, later ones get a number —
+``标题（2）.docx``, ``标题（3）.docx`` — with a note naming the workbook that had the name
+first. Nothing is overwritten silently, and nothing built is thrown away.
+
+Worker processes keep their own caches (the compiled template, the schema), so a process
+pays for reading the template once, not once per workbook. Results cross back to the parent
+as plain data: errors travel as message ids and parameters, translated only when shown.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import Finding, OutputError, ReportgenError, ValidationFailed
+from reportgen.i18n import _, translate
+from reportgen.text import display_width
+
+WORKBOOK_SUFFIX = ".xlsx"
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """The outcome for one workbook: what it built, what validation found, or why it failed."""
+
+    workbook: Path
+    outputs: tuple[Path, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    error: str = ""  # an English message id; empty when the workbook was built
+    params: dict[str, Any] = field(default_factory=dict)
+    traceback: str = ""  # set when reportgen itself failed: a bug to report
+    renamed_after: Path | None = None  # the workbook whose output had this one's name first
+
+    @property
+    def ok(self) -> bool:
+        """Whether the workbook was built."""
+        return not self.error
+
+    def note_line(self, lang: str) -> str:
+        """Why the output carries a number, in ``lang``; empty when it does not."""
+        if self.renamed_after is None:
+            return ""
+        note = _("same year and title as {other}: written as {output}")
+        text = translate(note, lang).format(other=self.renamed_after, output=self.outputs[0])
+        return f"{self.workbook}: {text}"
+
+    def error_line(self, lang: str) -> str:
+        """Why it failed, in ``lang``, starting with the workbook's path."""
+        text = translate(self.error, lang).format(**self.params)
+        return text if text.startswith(str(self.workbook)) else f"{self.workbook}: {text}"
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One workbook to build in a worker: where to stage its outputs and how to build."""
+
+    workbook: Path
+    staging: Path
+    template: str | None
+    options: Mapping[str, Any]
+
+
+def collect_workbooks(paths: Iterable[Path]) -> list[Path]:
+    """The workbooks to build: files as given, folders as the .xlsx files directly in
+    them sorted by name (Excel's ~$ lock files and hidden files left out), each file once."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if _is_workbook(p)))
+        else:
+            found.append(path)
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def _is_workbook(path: Path) -> bool:
+    name = path.name
+    return (
+        path.suffix.lower() == WORKBOOK_SUFFIX
+        and not name.startswith(("~$", "."))
+        and path.is_file()
+    )
+
+
+def build_many(
+    workbooks: Sequence[Path],
+    output_dir: Path,
+    *,
+    template: str | None = None,
+    jobs: int | None = None,
+    on_done: Callable[[BatchItem], None] | None = None,
+    build_options: Mapping[str, Any] | None = None,
+) -> list[BatchItem]:
+    """Build every workbook, ``jobs`` at a time (default: the machine's cores); one outcome
+    per workbook, in the order given. ``build_options`` pass on to ``api.build_report``."""
+    staging = _staging_folder(output_dir)
+    try:
+        tasks = [
+            _Task(path, staging / str(n), template, dict(build_options or {}))
+            for n, path in enumerate(workbooks)
+        ]
+        items = list(_run(tasks, jobs or os.cpu_count() or 1, on_done or (lambda _item: None)))
+        return _move_into_place(items, tasks, output_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging_folder(output_dir: Path) -> Path:
+    """A private folder inside ``output_dir``, so outputs are renamed, never copied, into place."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".reportgen-batch-", dir=output_dir))
+    except OSError as exc:
+        raise OutputError(
+            _("Cannot write to {file}: {error}"),
+            file=str(output_dir),
+            error=exc.strerror or str(exc),
+        ) from exc
+
+
+def _run(tasks: list[_Task], jobs: int, on_done: Callable[[BatchItem], None]) -> list[BatchItem]:
+    """The tasks' outcomes in task order, built in-process for one job, else in a pool."""
+    workers = min(jobs, len(tasks))
+    if workers <= 1:
+        items = []
+        for task in tasks:
+            items.append(build_one(task))
+            on_done(items[-1])
+        return items
+    results: dict[int, BatchItem] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: dict[Future[BatchItem], int] = {
+            pool.submit(build_one, task): n for n, task in enumerate(tasks)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            on_done(results[futures[future]])
+    return [results[n] for n in range(len(tasks))]
+
+
+def build_one(task: _Task) -> BatchItem:
+    """Build one workbook into its staging folder; every failure becomes a failed item."""
+    from reportgen import api
+
+    try:
+        result = api.build_report(
+            task.workbook, output_dir=task.staging, template=task.template, **task.options
+        )
+    except ValidationFailed as exc:
+        return BatchItem(task.workbook, (), tuple(exc.findings), exc.message, exc.params)
+    except ReportgenError as exc:
+        return BatchItem(task.workbook, error=exc.message, params=exc.params)
+    except Exception as exc:  # a bug in reportgen: keep building the others, show the trace
+        return BatchItem(
+            task.workbook,
+            error=_("reportgen failed on this workbook (a bug, please report it): {error}"),
+            params={"error": f"{type(exc).__name__}: {exc}"},
+            traceback=traceback.format_exc(),
+        )
+    return BatchItem(task.workbook, outputs=result.outputs, findings=result.warnings)
+
+
+def _move_into_place(
+    items: list[BatchItem], tasks: list[_Task], output_dir: Path
+) -> list[BatchItem]:
+    """Rename staged outputs into place, first workbook first; number a later same name."""
+    owners: dict[Path, Path] = {}
+    next_number: dict[Path, int] = {}  # per wanted name: the number to try next
+    placed = []
+    for item, task in zip(items, tasks, strict=True):
+        wanted = [output_dir / staged.relative_to(task.staging) for staged in item.outputs]
+        finals = wanted
+        first_owner = next((owners[f] for f in wanted if f in owners), None)
+        while any(f in owners for f in finals):
+            number = next_number.get(wanted[0], 2)
+            next_number[wanted[0]] = number + 1
+            finals = [_numbered(f, number) for f in wanted]
+        placed.append(replace(_place(item, finals, owners), renamed_after=first_owner))
+    return placed
+
+
+def _numbered(path: Path, number: int) -> Path:
+    """``标题.docx`` → ``标题（2）.docx``: full-width brackets, as in the title itself."""
+    return path.with_name(f"{path.stem}（{number}）{path.suffix}")
+
+
+def _place(item: BatchItem, finals: list[Path], owners: dict[Path, Path]) -> BatchItem:
+    """Rename ``item``'s staged outputs onto ``finals`` and record who owns them."""
+    for staged, final in zip(item.outputs, finals, strict=True):
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, final)
+        except OSError as exc:
+            raise OutputError(
+                _("Cannot write to {file}: {error}"), file=str(final), error=exc.strerror or ""
+            ) from exc
+        owners[final] = item.workbook
+    return replace(item, outputs=tuple(finals))
+
+
+# ---------------------------------------------------------------- the summary
+
+
+def summary_table(items: Sequence[BatchItem], lang: str) -> str:
+    """One line per workbook — file, status, output, findings — then the totals."""
+    headers = tuple(
+        translate(h, lang) for h in (_("file"), _("status"), _("output"), _("findings"))
+    )
+    rows = [headers, *(_row(item, lang) for item in items)]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(headers))]
+    lines = [
+        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    built = sum(1 for item in items if item.ok)
+    totals = translate(_("{built} built, {failed} failed"), lang)
+    return "\n".join([*lines, totals.format(built=built, failed=len(items) - built)])
+
+
+def _row(item: BatchItem, lang: str) -> tuple[str, str, str, str]:
+    status = _("failed") if not item.ok else _("renamed") if item.renamed_after else _("built")
+    status = translate(status, lang)
+    output = ", ".join(str(p) for p in item.outputs) or "-"
+    return (str(item.workbook), status, output, str(len(item.findings)))
+
+
+def _pad(text: str, width: float) -> str:
+    """``text`` padded with spaces to ``width`` columns, a Chinese character taking two."""
+    return text + " " * round(2 * (width - display_width(text)))
+
+
+def failures(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
+    """The items that were not built, in order."""
+    return (item for item in items if not item.ok)
+
+
+def renamed(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
+    """The items built under a numbered name, in order."""
+    return (item for item in items if item.renamed_after is not None)
+
+
+def add_pdfs(items: list[BatchItem], *, pdfa: bool = False) -> list[BatchItem]:
+    """A PDF beside every .docx built, in one LibreOffice run per output folder rather than
+    one per document (starting LibreOffice costs more than converting a letter)."""
+    from reportgen.pdf import convert_to_pdf
+
+    by_folder: dict[Path, list[Path]] = {}
+    for item in items:
+        for output in item.outputs:
+            if output.suffix == ".docx":
+                by_folder.setdefault(output.parent, []).append(output)
+    pdfs: dict[Path, Path] = {}
+    for folder, docxs in by_folder.items():
+        pdfs.update(zip(docxs, convert_to_pdf(docxs, folder, pdfa=pdfa), strict=True))
+    return [
+        replace(item, outputs=(*item.outputs, *(pdfs[o] for o in item.outputs if o in pdfs)))
+        for item in items
+    ]

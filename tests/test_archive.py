@@ -1,0 +1,237 @@
+"""Archive bags: made whole, never overwritten, verified; the PDF step present or not."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import types
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.api import build_report
+from reportgen.archive import archive_report, pdf_page_count, verify_bag
+from reportgen.cli import main
+from reportgen.errors import ReportgenError
+
+from .conftest import EXAMPLE
+
+TITLE = "杭州市公安局关于2018年度法治政府建设工作情况的函"
+# A two-page PDF's page tree, as LibreOffice writes it (uncompressed).
+TWO_PAGES = (
+    b"%PDF-1.6\n1 0 obj\n<</Type/Page/Parent 3 0 R>>\nendobj\n"
+    b"3 0 obj\n<</Type/Pages\n/Kids[ 1 0 R 2 0 R ]\n/Count 2>>\nendobj\n%%EOF\n"
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--lang", "zh", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+class NoLibreOffice(ReportgenError):
+    """What reportgen.pdf raises where LibreOffice is missing."""
+
+
+@pytest.fixture
+def no_pdf_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """reportgen.pdf cannot be imported (as on this branch, or a trimmed install)."""
+    monkeypatch.setitem(sys.modules, "reportgen.pdf", None)
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[Path], bool]]:
+    """A reportgen.pdf whose convert_to_pdf writes a two-page PDF and records its calls."""
+    calls: list[tuple[list[Path], bool]] = []
+
+    def convert_to_pdf(
+        docx_paths: Sequence[Path], out_dir: Path, *, pdfa: bool = False, timeout: float = 180.0
+    ) -> list[Path]:
+        calls.append((list(docx_paths), pdfa))
+        made = [out_dir / (p.stem + ".pdf") for p in docx_paths]
+        for pdf in made:
+            pdf.write_bytes(TWO_PAGES)
+        return made
+
+    module = types.ModuleType("reportgen.pdf")
+    module.convert_to_pdf = convert_to_pdf  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "reportgen.pdf", module)
+    return calls
+
+
+def _metadata(bag: Path) -> dict:
+    return json.loads((bag / "data" / "metadata.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_archive_then_verify(example: Path, tmp_path: Path) -> None:
+    out = tmp_path / "archive"
+    code, stdout, stderr = run("archive", str(example), "-o", str(out))
+    bag = out / "2018" / TITLE
+    assert code == 0 and stdout.strip() == str(bag)
+    assert stderr.strip() == (
+        "reportgen: 归档包中没有 PDF：本 reportgen 不含 PDF 转换（reportgen.pdf）。"
+    )
+    assert sorted(p.name for p in (bag / "data").iterdir()) == sorted(
+        ["example.xlsx", "metadata.json", f"{TITLE}.docx"]
+    )
+    assert (bag / "data" / "example.xlsx").read_bytes() == example.read_bytes()
+    [docx] = build_report(example, output_dir=tmp_path / "build").outputs
+    assert (bag / "data" / f"{TITLE}.docx").read_bytes() == docx.read_bytes()  # reproducible
+    assert (bag / "bagit.txt").read_text() == (
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    )
+    assert [p.name for p in out.iterdir()] == ["2018"]  # no temporary folder left
+    code, stdout, _err = run("archive", "--verify", str(bag))
+    assert code == 0
+    assert stdout.strip() == f"{bag}：完整，所有校验值一致（共检查 6 个文件）。"
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_metadata_holds_the_archival_fields(edited: Callable[..., Path], tmp_path: Path) -> None:
+    path = edited(
+        {
+            ("基本信息", "B6"): "杭公函〔2018〕12号",
+            ("基本信息", "A10"): "密级",
+            ("基本信息", "B10"): "秘密",
+            ("基本信息", "A11"): "保管期限",
+            ("基本信息", "B11"): "定期30年",
+        }
+    )
+    metadata = _metadata(archive_report(path, tmp_path / "a").bag)
+    fields = {k: metadata[k] for k in ("题名", "责任者", "发文字号", "成文日期", "年度")}
+    assert fields == {
+        "题名": TITLE,
+        "责任者": "杭州市公安局",
+        "发文字号": "杭公函〔2018〕12号",
+        "成文日期": "2018-11-30",
+        "年度": 2018,
+    }
+    assert (metadata["密级"], metadata["保管期限"]) == ("秘密", "定期30年")
+    assert (metadata["页数"], metadata["页数说明"]) == (None, "未知：没有 PDF 可数页数")
+    assert metadata["模板"] == {"名称": "letter", "版本": "1"}
+    assert metadata["生成软件"]["reportgen"] == "0.1.0"
+    assert [f["用途"] for f in metadata["文件"]] == ["正文", "源工作簿"]
+
+
+def test_with_the_pdf_step(fake_pdf: list, example: Path, tmp_path: Path) -> None:
+    result = archive_report(example, tmp_path / "a")
+    assert len(fake_pdf) == 1 and fake_pdf[0][1] is True  # one call, PDF/A asked for
+    metadata = _metadata(result.bag)
+    assert metadata["PDF"] == {"已生成": True, "格式": "PDF/A-2b", "说明": None}
+    assert (metadata["页数"], metadata["页数说明"]) == (2, "从 PDF 中数得")
+    assert [f["路径"] for f in metadata["文件"]] == [
+        f"data/{TITLE}.docx",
+        f"data/{TITLE}.pdf",
+        "data/example.xlsx",
+    ]
+    assert verify_bag(result.bag).ok
+
+
+def test_pdf_step_failing_is_said_plainly(
+    monkeypatch: pytest.MonkeyPatch, example: Path, tmp_path: Path
+) -> None:
+    def convert_to_pdf(*_args: object, **_kwargs: object) -> list[Path]:
+        raise NoLibreOffice("LibreOffice (soffice) was not found.")
+
+    module = types.ModuleType("reportgen.pdf")
+    module.convert_to_pdf = convert_to_pdf  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "reportgen.pdf", module)
+    code, _out, err = run("archive", str(example), "-o", str(tmp_path / "a"))
+    assert code == 0
+    assert err.strip() == "reportgen: 归档包中没有 PDF：LibreOffice (soffice) was not found."
+    bag = tmp_path / "a" / "2018" / TITLE
+    assert _metadata(bag)["PDF"]["说明"] == "LibreOffice (soffice) was not found."
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_a_tampered_bag_fails_naming_the_file(example: Path, tmp_path: Path) -> None:
+    bag = archive_report(example, tmp_path / "a").bag
+    docx = bag / "data" / f"{TITLE}.docx"
+    docx.write_bytes(docx.read_bytes().replace(b"word/", b"WORD/", 1))  # same size
+    code, out, err = run("archive", "--verify", str(bag))
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        f"reportgen: {bag}: data/{TITLE}.docx: 归档后被改动：sha256 校验值不一致。",
+        f"reportgen: {bag}: data/{TITLE}.docx: SHA-256 与 metadata.json 中记录的不一致。",
+        f"reportgen: {bag}：校验失败（2 个问题）。",
+    ]
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_added_and_missing_files_are_named(example: Path, tmp_path: Path) -> None:
+    bag = archive_report(example, tmp_path / "a").bag
+    (bag / "data" / "example.xlsx").unlink()
+    (bag / "data" / "notes.txt").write_text("added later")
+    problems = [p.text("en") for p in verify_bag(bag).problems]
+    assert "data/example.xlsx: listed in the manifest but missing." in problems
+    assert "data/notes.txt: not in the manifest: added after archiving." in problems
+    assert "data/example.xlsx: listed in metadata.json but missing." in problems
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_an_existing_bag_is_never_overwritten(example: Path, tmp_path: Path) -> None:
+    bag = archive_report(example, tmp_path / "a").bag
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in bag.rglob("*"))
+    code, _out, err = run("archive", str(example), "-o", str(tmp_path / "a"))
+    assert code == 2
+    assert err.strip() == f"reportgen: {bag} 已存在：归档包从不覆盖。请先把它移走。"
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in bag.rglob("*")) == before
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["2018"]
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_an_invalid_workbook_makes_no_bag(edited: Callable[..., Path], tmp_path: Path) -> None:
+    path = edited({("基本信息", "B2"): None})
+    code, _out, err = run("archive", str(path), "-o", str(tmp_path / "a"))
+    assert code == 1 and "[基本信息]\n  错误 基本信息!B2" in err
+    assert list((tmp_path / "a").iterdir()) == []
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 cut short", b"\xd0\xcf\x11\xe0"])
+def test_an_unreadable_workbook_is_named_as_given(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / ("old.xls" if content.startswith(b"\xd0") else "cut.xlsx")
+    path.write_bytes(content)
+    code, _out, err = run("archive", str(path), "-o", str(tmp_path / "a"))
+    assert code == 2 and err.startswith(f"reportgen: {path}：")
+    assert not (tmp_path / "a").exists() or list((tmp_path / "a").iterdir()) == []
+
+
+def test_verify_something_that_is_not_a_bag(tmp_path: Path) -> None:
+    code, _out, err = run("archive", "--verify", str(tmp_path))
+    assert code == 2 and err.startswith(
+        f"reportgen: {tmp_path} 不是 reportgen 能读取的 BagIt 归档包"
+    )
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_page_count_of_a_real_libreoffice_pdf(tmp_path: Path) -> None:
+    import subprocess
+
+    [docx] = build_report(EXAMPLE, output_dir=tmp_path).outputs
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    subprocess.run(
+        [
+            "soffice",
+            profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / (docx.stem + ".pdf")
+    pages = pdf_page_count(pdf)
+    assert pages is not None and pages >= 2
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert f"Pages:{' ' * 11}{pages}" in info
