@@ -8,6 +8,7 @@ variable the template uses but the context lacks fails loudly instead of renderi
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +42,32 @@ def _jinja_env() -> Any:
 
 
 def _render(schema: Schema, context: RenderContext) -> Any:
-    """The rendered python-docx Document, or a TemplateError naming the template's fault."""
+    """The rendered python-docx Document, or a TemplateError naming the template's fault.
+
+    A user may bring their own template: whatever it does wrong (an unknown variable, a
+    forbidden attribute in the sandbox, a broken tag, a range too big, XML it breaks) ends
+    as a TemplateError, never a traceback.
+    """
+    from docx.opc.exceptions import OpcError
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError as JinjaError
+    from lxml.etree import XMLSyntaxError
 
-    template = DocxTemplate(str(schema.docx_path))
     try:
+        template = DocxTemplate(str(schema.docx_path))
         template.render(context.as_template_data(), jinja_env=_jinja_env(), autoescape=True)
-    except JinjaError as exc:
+    except (JinjaError, XMLSyntaxError, OverflowError) as exc:
         raise TemplateError(
             _("{file}: the template cannot be filled: {error}"),
             file=str(schema.docx_path),
             error=str(exc),
+        ) from exc
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        # python-docx: not a zip, or a zip without a Word document part
+        raise TemplateError(
+            _("{file}: not a Word .docx template ({error})."),
+            file=str(schema.docx_path),
+            error=type(exc).__name__,
         ) from exc
     return template.docx
 

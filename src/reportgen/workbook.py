@@ -6,8 +6,11 @@ the validator turns them into the report model.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from reportgen.layout import (
 from reportgen.model import Part, Report
 from reportgen.output import atomic_path
 from reportgen.schema import FieldSpec, PartSpec, Schema
+from reportgen.xlsxfile import SheetExtras, check_file_kind, column_letter, lock_file, scan_sheets
 
 CellValue = Any  # str | int | float | datetime | None, as openpyxl gives them
 # The workbook remembers its template in its 类别 (category) property, e.g. "reportgen:letter".
@@ -46,6 +50,8 @@ class SheetData:
     name: str
     rows: tuple[tuple[Cell, ...], ...]
     hidden: bool = False
+    truncated: bool = False  # reading stopped after READ_ROW_LIMIT non-empty rows
+    extras: SheetExtras = SheetExtras()
 
 
 @dataclass(frozen=True)
@@ -55,63 +61,111 @@ class WorkbookData:
     path: Path
     sheets: dict[str, SheetData]
     template: str = ""  # the template named in the workbook's properties, if any
+    lock_file: str = ""  # Excel's ~$ file beside it: the workbook is open, maybe unsaved
 
 
 # ---------------------------------------------------------------- reading
 
+# Reading a sheet stops after this many non-empty rows, so a huge sheet is refused quickly
+# (the schema's max_rows is the real limit) instead of being read for minutes.
+READ_ROW_LIMIT = 10_000
 
-def read_workbook(path: Path) -> WorkbookData:
+
+def read_workbook(path: Path, row_limit: int = READ_ROW_LIMIT) -> WorkbookData:
     """Read every sheet's values (cached values for formulas); never writes to ``path``."""
-    book = _open(path)
+    check_file_kind(path)
     try:
-        sheets = {ws.title: _read_sheet(ws) for ws in book.worksheets}
-        category = book.properties.category or ""
-    finally:
-        book.close()
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops (extensions, styles); those are
+            # nothing staff can act on, and a bad date serial is caught later as #VALUE!.
+            warnings.simplefilter("ignore")
+            sheets, category = _read_sheets(path, row_limit)
+            extras = scan_sheets(path)
+    except Exception as exc:
+        # openpyxl and zipfile raise nearly any exception type on a damaged or hostile file
+        # (BadZipFile, zlib.error, KeyError, ParseError, TypeError …); for the user all of
+        # them mean the same thing, so they become one WorkbookError naming the file.
+        raise _unreadable(path, exc) from exc
+    for name, sheet_extras in extras.items():
+        if name in sheets:
+            sheets[name] = dataclasses.replace(sheets[name], extras=sheet_extras)
     template = category[len(TEMPLATE_TAG) :] if category.startswith(TEMPLATE_TAG) else ""
-    return WorkbookData(path=path, sheets=sheets, template=template)
+    lock = lock_file(path)
+    return WorkbookData(path, sheets, template, lock.name if lock else "")
 
 
-def _open(path: Path) -> Any:
-    """Open ``path`` read-only with openpyxl, or explain why it is not a workbook we can read."""
+def _read_sheets(path: Path, row_limit: int) -> tuple[dict[str, SheetData], str]:
+    """Every worksheet read with openpyxl in read-only mode, and the 类别 property."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    if not path.is_file():
-        raise WorkbookError(_("{file}: file not found."), file=str(path))
-    if path.suffix.lower() == ".xls":
-        raise WorkbookError(
+    # A file object rather than the path: openpyxl would refuse a real .xlsx by its name
+    # alone (2019.xls, 2019.et); the content was already checked to be a zip package.
+    with path.open("rb") as handle:
+        book = load_workbook(handle, read_only=True, data_only=True)
+        try:
+            sheets = {ws.title: _read_sheet(ws, row_limit) for ws in book.worksheets}
+            return sheets, book.properties.category or ""
+        finally:
+            book.close()
+
+
+def _unreadable(path: Path, exc: Exception) -> WorkbookError:
+    """The one message for a workbook that cannot be read, refusing unsafe XML by name."""
+    from defusedxml import DefusedXmlException
+
+    if isinstance(exc, DefusedXmlException):
+        return WorkbookError(
             _(
-                "{file}: this is an old .xls workbook. Open it in Excel or WPS "
-                "and save it as .xlsx (Excel 工作簿)."
+                "{file}: the workbook contains XML that could be an attack (entity "
+                "declarations); it was refused. Open it in Excel or WPS and save it as .xlsx."
             ),
             file=str(path),
         )
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise WorkbookError(
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return WorkbookError(
             _(
-                "{file}: not a readable .xlsx workbook ({error}). Save it from "
-                "Excel or WPS as .xlsx and try again."
+                "{file}: the file is damaged or incomplete (was it copied while still being "
+                "saved?). Copy it again from where it was saved, or open and re-save it."
             ),
             file=str(path),
-            error=type(exc).__name__,
-        ) from exc
+        )
+    return WorkbookError(
+        _(
+            "{file}: not a readable .xlsx workbook ({error}). Save it from "
+            "Excel or WPS as .xlsx and try again."
+        ),
+        file=str(path),
+        error=type(exc).__name__,
+    )
 
 
-def _read_sheet(ws: Any) -> SheetData:
-    """The values of one worksheet as cells with coordinates."""
-    from openpyxl.utils import get_column_letter
-
-    rows = []
+def _read_sheet(ws: Any, row_limit: int) -> SheetData:
+    """The values of one worksheet as cells with coordinates, at most ``row_limit`` rows."""
+    # The stored dimension may claim A1:XFD1048576 (formatting applied to whole columns);
+    # dropping it makes openpyxl yield each row only as far as its last cell.
+    ws.reset_dimensions()
+    rows: list[tuple[Cell, ...]] = []
+    filled, truncated = 0, False
     for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        rows.append(
-            tuple(Cell(v, f"{get_column_letter(c)}{r}") for c, v in enumerate(values, start=1))
-        )
-    while rows and all(_blank(c.value) for c in rows[-1]):
+        cells = _row_cells(r, values)
+        rows.append(cells)
+        if cells:
+            filled += 1
+            if filled > row_limit:
+                truncated = True
+                break
+    while rows and not rows[-1]:
         rows.pop()
-    return SheetData(name=ws.title, rows=tuple(rows), hidden=ws.sheet_state != "visible")
+    hidden = ws.sheet_state != "visible"
+    return SheetData(name=ws.title, rows=tuple(rows), hidden=hidden, truncated=truncated)
+
+
+def _row_cells(row: int, values: tuple[CellValue, ...]) -> tuple[Cell, ...]:
+    """One row's cells up to its last non-empty one."""
+    last = len(values)
+    while last and _blank(values[last - 1]):
+        last -= 1
+    return tuple(Cell(values[c], f"{column_letter(c + 1)}{row}") for c in range(last))
 
 
 def _blank(value: CellValue) -> bool:
@@ -346,3 +400,31 @@ def _data_rows(part: Part) -> list[tuple[CellValue, ...]]:
                 )
             )
     return rows
+
+
+# ---------------------------------------------------------------- corrected copy
+
+
+def write_corrected_copy(source: Path, target: Path, fixes: dict[tuple[str, str], str]) -> int:
+    """Copy ``source`` to ``target`` with the text of some cells replaced; how many changed.
+
+    The copy is a full openpyxl load and save, so formulas, styles, comments and dropdowns
+    stay; a cell whose text is not what was validated (or holds a formula) is left alone.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings(), source.open("rb") as handle:
+            warnings.simplefilter("ignore")  # see read_workbook
+            book = load_workbook(handle)
+    except Exception as exc:  # the same damaged-file family as in read_workbook
+        raise _unreadable(source, exc) from exc
+    changed = 0
+    for (sheet, ref), text in sorted(fixes.items()):
+        cell = book[sheet][ref]
+        if isinstance(cell.value, str) and not cell.value.startswith("="):
+            cell.value = text
+            changed += 1
+    with atomic_path(target) as tmp:
+        book.save(tmp)
+    return changed
