@@ -115,7 +115,7 @@ def test_build_refuses_an_invalid_workbook(
     ("name", "content", "message"),
     [
         ("old.xls", b"\xd0\xcf\x11\xe0", "这是旧的 .xls 格式"),
-        ("renamed.xlsx", b"a,b,c\n1,2,3\n", "不是可读取的 .xlsx 工作簿"),
+        ("renamed.xlsx", b"a,b,c\n1,2,3\n", "这是文本文件（CSV？）"),
     ],
 )
 def test_unreadable_workbooks_get_one_clear_line(

@@ -120,7 +120,7 @@ def _hidden_rows(sheet: SheetData, findings: Findings) -> None:
         rows = str(first) if first == last else f"{first}–{last}"
         findings.warning(
             "rows-hidden",
-            _("Row(s) {rows} are hidden; their content is included in the document."),
+            _("Hidden row(s) {rows}: their content is included in the document."),
             _("Unhide them to check them; delete rows that should not be in the letter."),
             sheet=sheet.name,
             cell=f"A{first}",

@@ -469,7 +469,7 @@ def _check_sequence(numbered: list[tuple[int, Cell]], sheet: str, findings: Find
         if number < highest:
             findings.warning(
                 "rows-out-of-order",
-                _("Numbered {number} but placed after {previous}."),
+                _("This row is numbered {number} but comes after number {previous}."),
                 _("The document follows the numbers, not the row order; check this is meant."),
                 sheet=sheet,
                 cell=cell.ref,
@@ -484,7 +484,7 @@ def _check_sequence(numbered: list[tuple[int, Cell]], sheet: str, findings: Find
         after = min((pair for pair in numbered if pair[0] > missing), key=lambda p: p[0])
         findings.warning(
             "order-gap",
-            _("Number {missing} is missing before {number}."),
+            _("Number {missing} is missing (the next is {number})."),
             _("The document numbers items in sequence anyway; check nothing was left out."),
             sheet=sheet,
             cell=after[1].ref,

@@ -113,7 +113,8 @@ def _unreadable(path: Path, exc: Exception) -> WorkbookError:
     """The one message for a workbook that cannot be read, refusing unsafe XML by name."""
     from defusedxml import DefusedXmlException
 
-    if isinstance(exc, DefusedXmlException):
+    causes = _causes(exc)
+    if any(isinstance(e, DefusedXmlException) for e in causes):
         return WorkbookError(
             _(
                 "{file}: the workbook contains XML that could be an attack (entity "
@@ -121,7 +122,7 @@ def _unreadable(path: Path, exc: Exception) -> WorkbookError:
             ),
             file=str(path),
         )
-    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+    if any(isinstance(e, zipfile.BadZipFile | zlib.error | EOFError) for e in causes):
         return WorkbookError(
             _(
                 "{file}: the file is damaged or incomplete (was it copied while still being "
@@ -137,6 +138,16 @@ def _unreadable(path: Path, exc: Exception) -> WorkbookError:
         file=str(path),
         error=type(exc).__name__,
     )
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it wraps (openpyxl re-raises parse errors as ValueError)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
 
 
 def _read_sheet(ws: Any, row_limit: int) -> SheetData:
