@@ -159,13 +159,17 @@ def stray_years(text: str, year: int, strict: bool = False) -> list[int]:
     last year's text copied forward). An earlier year inside a sentence is a reference
     (自2010年开始, 2017年度评估) and a range that holds the report year (2018-2019) is fine.
     """
+    candidates = [(m.start(1), int(m.group(1))) for m in _YEAR.finditer(text)]
+    for match in _RANGE.finditer(text):
+        low, high = int(match.group(1)), int(match.group(2))
+        if not low <= year <= high:
+            candidates += [(match.start(1), low), (match.start(2), high)]
     covered = _ranges_with(text, year)
     found = []
-    for match in _YEAR.finditer(text):
-        value = int(match.group(1))
-        if value == year or any(a <= match.start() < b for a, b in covered):
+    for start, value in candidates:
+        if value == year or any(a <= start < b for a, b in covered):
             continue
-        if strict or value > year or _opens_sentence(text, match.start()):
+        if strict or value > year or _opens_sentence(text, start):
             found.append(value)
     return sorted(set(found))
 
