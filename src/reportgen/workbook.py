@@ -176,7 +176,18 @@ def _row_cells(row: int, values: tuple[CellValue, ...]) -> tuple[Cell, ...]:
     last = len(values)
     while last and _blank(values[last - 1]):
         last -= 1
-    return tuple(Cell(values[c], f"{column_letter(c + 1)}{row}") for c in range(last))
+    return tuple(Cell(_unescaped(values[c]), f"{column_letter(c + 1)}{row}") for c in range(last))
+
+
+def _unescaped(value: CellValue) -> CellValue:
+    """Text with Excel's escapes of characters XML cannot hold (_x000B_ for a vertical tab)
+    turned back into those characters, which openpyxl leaves as they are; text cleaning
+    then removes them instead of printing "_x000B_" in the letter."""
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
+    return value
 
 
 def _blank(value: CellValue) -> bool:
