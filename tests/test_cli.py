@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from reportgen.cli import main
 
 from .conftest import EXAMPLE
+from .test_xlsxfile import CATALOGUE
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -143,3 +144,51 @@ def test_english_messages(edited: Callable[..., Path]) -> None:
     path = edited({("基本信息", "B7"): "soon"})
     result = CliRunner().invoke(main, ["--lang", "en", "validate", str(path)])
     assert "error 基本信息!B7: 成文日期 is not a date: 'soon'." in result.stdout
+
+
+def _no_output_left(out_dir: Path) -> None:
+    assert not out_dir.exists() or not any(out_dir.rglob("*"))
+
+
+@pytest.mark.parametrize(("name", "content", "_phrase"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_every_unreadable_file_ends_cleanly(
+    tmp_path: Path, name: str, content: bytes, _phrase: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    for command in ("validate", "build"):
+        out_dir = tmp_path / "out"
+        extra = ["-o", str(out_dir)] if command == "build" else []
+        code, out, err = run(command, str(path), *extra)
+        assert code == 2 and out == ""
+        assert err.startswith(f"reportgen: {path}：") and len(err.strip().splitlines()) == 1
+        assert "Traceback" not in err
+        _no_output_left(out_dir)
+
+
+BROKEN = [
+    ({("基本信息", "B4"): "二〇一八"}, "基本信息!B4"),
+    ({("基本信息", "B7"): "下个月"}, "基本信息!B7"),
+    ({("基本信息", "B8"): None}, "基本信息!B8"),
+    ({("主要工作", "A1"): "节"}, "主要工作!A1"),
+    ({("主要工作", "C4"): "二"}, "主要工作!C4"),
+    ({("主要工作", "C4"): 2}, "主要工作!C4"),
+    ({("主要工作", "A6"): 1}, "主要工作!B6"),
+    ({("主要工作", "E2"): "长" * 6000}, "主要工作!E2"),
+    ({("主要工作", "E2"): "#REF!"}, "主要工作!E2"),
+    ({("基本数据", "E3"): 5}, "基本数据!D3"),
+]
+
+
+@pytest.mark.parametrize(("edits", "place"), BROKEN, ids=[p for _e, p in BROKEN])
+def test_every_broken_workbook_names_the_place_and_writes_nothing(
+    edited: Callable[..., Path], tmp_path: Path, edits: dict, place: str
+) -> None:
+    path = edited(edits)
+    code, out, _err = run("validate", str(path))
+    assert code == 1 and f"错误 {place}" in out
+    out_dir = tmp_path / "out"
+    code, out, err = run("build", str(path), "-o", str(out_dir))
+    assert code == 1 and out == ""
+    assert f"错误 {place}" in err and "Traceback" not in err
+    _no_output_left(out_dir)

@@ -13,6 +13,7 @@ from reportgen.context import build_context
 from reportgen.errors import Finding, ValidationFailed
 from reportgen.output import refuse_existing, safe_filename
 from reportgen.schema import DEFAULT_TEMPLATE, Schema, builtin_template_names, load_schema
+from reportgen.structure import not_shown
 from reportgen.validate import ValidationResult, validate_data
 from reportgen.workbook import WorkbookData, read_workbook, write_workbook
 
@@ -71,5 +72,6 @@ def build_report(
     if result.report is None:
         raise ValidationFailed(result.findings)
     target = output_path(output_dir, result.report.year, result.report.title)
-    render_docx(schema, result.report, build_context(result.report), target)
-    return BuildResult(outputs=(target,), warnings=tuple(result.findings))
+    shown = render_docx(schema, result.report, build_context(result.report), target)
+    warnings = [*result.findings, *not_shown(result.texts, shown, str(workbook))]
+    return BuildResult(outputs=(target,), warnings=tuple(warnings))

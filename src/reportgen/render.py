@@ -25,13 +25,18 @@ CHAR_TWIPS = TEXT_BLOCK_TWIPS / CHARS_PER_LINE  # one character (一字) on the 
 RIGHT_SPACED_STYLES = {"署名": "issuer_right_chars", "成文日期": "date_right_chars"}
 
 
-def render_docx(schema: Schema, report: Report, context: RenderContext, target: Path) -> None:
-    """Fill the template of ``schema`` with ``context`` and write ``target`` whole."""
+def render_docx(schema: Schema, report: Report, context: RenderContext, target: Path) -> str:
+    """Fill the template of ``schema`` with ``context`` and write ``target`` whole.
+
+    Returns the document's text (every paragraph, joined), so the caller can check that
+    everything typed made it in.
+    """
     document = _render(schema, context)
     _place_signature(document, context)
     _set_properties(document, report)
     with atomic_path(target) as tmp:
         document.save(str(tmp))
+    return "".join(p.text for p in document.paragraphs)
 
 
 def _jinja_env() -> Any:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 
-from reportgen.findings import Findings
+from reportgen.errors import Finding
+from reportgen.findings import Findings, TextCell
 from reportgen.i18n import _
 from reportgen.layout import INSTRUCTIONS_SHEET
 from reportgen.text import clean_text
@@ -263,3 +265,28 @@ def _report_unused(sheet: str, cells: list[Cell], findings: Findings) -> None:
             sheet=sheet,
             count=len(cells) - UNUSED_SHOWN,
         )
+
+
+# ---------------------------------------------------------------- after building
+
+
+def not_shown(texts: Iterable[TextCell], document_text: str, file: str) -> list[Finding]:
+    """Warnings for typed texts the built document does not contain (the template has no
+    place for them, as the plain letter has none for 发文字号).
+
+    A text counts as shown when it appears without the stops the document adds or replaces
+    (the title's 。, the recipient's colon); paragraphs are joined, so a title broken over
+    two lines still counts.
+    """
+    findings = Findings(file=file)
+    for cell in texts:
+        if cell.text.rstrip("。：:") not in document_text:
+            findings.warning(
+                "cell-not-shown",
+                _("{label} is not in the document: the template has no place for it."),
+                _("Leave it empty, or use a template that shows it."),
+                sheet=cell.sheet,
+                cell=cell.cell,
+                label=cell.label,
+            )
+    return findings.items

@@ -42,6 +42,7 @@ class ValidationResult:
     findings: list[Finding]
     report: Report | None
     fixes: dict[tuple[str, str], str] = field(default_factory=dict)
+    texts: tuple[TextCell, ...] = ()  # every text cell read, for the after-build check
 
     @property
     def ok(self) -> bool:
@@ -69,7 +70,7 @@ def validate_data(data: WorkbookData, schema: Schema) -> ValidationResult:
     )
     fixes = check_texts(findings, info.get("year"), schema.max_text_length)
     report = None if findings.has_errors else _report(info, parts, schema)
-    return ValidationResult(_in_order(findings.items, data), report, fixes)
+    return ValidationResult(_in_order(findings.items, data), report, fixes, tuple(findings.texts))
 
 
 def _prepared(data: WorkbookData, schema: Schema, findings: Findings) -> WorkbookData:
