@@ -249,7 +249,7 @@ def _check_width(cell: TextCell, findings: Findings) -> None:
     if marks:
         findings.warning(
             "half-width-punctuation",
-            _("Half-width {marks} in Chinese text."),
+            _("Half-width '{marks}' in Chinese text."),
             _(
                 "Use the full-width forms ， ： ； （ ）. `reportgen validate --fix OUT.xlsx` "
                 "writes a corrected copy."
