@@ -10,7 +10,7 @@ import pytest
 
 from reportgen.api import validate
 from reportgen.errors import Severity, WorkbookError
-from reportgen.xlsxfile import column_letter, lock_file, scan_sheets, split_ref
+from reportgen.xlsxfile import column_index, column_letter, lock_file, scan_sheets, split_ref
 
 from .conftest import EXAMPLE, rezip, sheet_member
 
@@ -178,4 +178,5 @@ def test_formula_result_rules(tmp_path: Path, cell_xml: bytes, uncached: tuple[s
 
 def test_column_letters_and_refs() -> None:
     assert [column_letter(n) for n in (1, 26, 27, 702, 703)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    assert [column_index(column_letter(n)) for n in (1, 26, 27, 702, 703)] == [1, 26, 27, 702, 703]
     assert split_ref("AB12") == ("AB", 12)

@@ -22,7 +22,7 @@ from reportgen.i18n import _
 from reportgen.layout import INSTRUCTIONS_SHEET
 from reportgen.text import clean_text
 from reportgen.workbook import Cell, SheetData, WorkbookData
-from reportgen.xlsxfile import column_letter, split_ref
+from reportgen.xlsxfile import column_index, column_letter, split_ref
 
 EXCEL_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"}
@@ -199,7 +199,7 @@ def _with_values(sheet: SheetData, values: dict[str, object]) -> SheetData:
     by_row: dict[int, dict[int, object]] = {}
     for ref, value in values.items():
         letters, row = split_ref(ref)
-        by_row.setdefault(row, {})[_column_index(letters)] = value
+        by_row.setdefault(row, {})[column_index(letters)] = value
     rows = list(sheet.rows)
     while len(rows) < max(by_row):
         rows.append(())
@@ -213,13 +213,6 @@ def _with_values(sheet: SheetData, values: dict[str, object]) -> SheetData:
             cells[index - 1] = Cell(value, cells[index - 1].ref)
         rows[row_number - 1] = tuple(cells)
     return dataclasses.replace(sheet, rows=tuple(rows))
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index
 
 
 # ---------------------------------------------------------------- after reading

@@ -23,7 +23,7 @@ from reportgen.schema import FieldSpec, PartSpec, Schema
 from reportgen.structure import check_extra_sheets, check_file, check_unused, prepare_sheet
 from reportgen.text import clean_text
 from reportgen.workbook import Cell, SheetData, WorkbookData, read_workbook
-from reportgen.xlsxfile import column_letter, split_ref
+from reportgen.xlsxfile import column_index, column_letter, split_ref
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
 _DOC_NUMBER = re.compile(r"^\S+〔(\d{4})〕([1-9]\d*)号$")
@@ -109,7 +109,7 @@ def _in_order(items: list[Finding], data: WorkbookData) -> list[Finding]:
         if not finding.cell:
             return (sheet_order.get(finding.sheet, -1), 0, 0)
         letters, row = split_ref(finding.cell)
-        return (sheet_order.get(finding.sheet, -1), row, len(letters) * 100 + ord(letters[-1]))
+        return (sheet_order.get(finding.sheet, -1), row, column_index(letters))
 
     return sorted(items, key=key)
 

@@ -223,6 +223,14 @@ def _true(flag: str | None) -> bool:
     return flag in ("1", "true")
 
 
+def column_index(letters: str) -> int:
+    """A → 1, AA → 27 (the inverse of :func:`column_letter`)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
 def split_ref(ref: str) -> tuple[str, int]:
     """``"B7"`` → ``("B", 7)``."""
     match = _CELL_REF.match(ref)
