@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,3 +68,39 @@ def docx_lines(path: Path) -> list[str]:
     title = "".join(p.text for p in paragraphs if p.style.name == "公文标题")
     body = [p.text for p in paragraphs if p.style.name != "公文标题" and p.text.strip()]
     return [title, *body]
+
+
+@pytest.fixture
+def changed(tmp_path: Path) -> Callable[..., Path]:
+    """Make a copy of the example changed by a function of the openpyxl workbook."""
+
+    def make(edit: Callable[[Any], None], name: str = "changed.xlsx") -> Path:
+        book = load_workbook(EXAMPLE)
+        edit(book)
+        target = tmp_path / name
+        book.save(target)
+        return target
+
+    return make
+
+
+def rezip(source: Path, target: Path, transform: Callable[[str, bytes], bytes]) -> Path:
+    """Copy an .xlsx package member by member, each passed through ``transform(name, data)``."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in src.namelist():
+            out.writestr(name, transform(name, src.read(name)))
+    return target
+
+
+def sheet_member(path: Path, sheet: str) -> str:
+    """The package member holding ``sheet`` (openpyxl writes them in sheet order)."""
+    book = load_workbook(path, read_only=True)
+    try:
+        return f"xl/worksheets/sheet{book.sheetnames.index(sheet) + 1}.xml"
+    finally:
+        book.close()
+
+
+def docx_text(path: Path) -> str:
+    """All the text of a .docx body, paragraphs joined by newlines."""
+    return "\n".join(docx_paragraphs(path))

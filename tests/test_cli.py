@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from reportgen.cli import main
 
 from .conftest import EXAMPLE, LETTER
+from .test_xlsxfile import CATALOGUE
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -117,7 +118,7 @@ def test_build_refuses_an_invalid_workbook(
     ("name", "content", "message"),
     [
         ("old.xls", b"\xd0\xcf\x11\xe0", "这是旧的 .xls 格式"),
-        ("renamed.xlsx", b"a,b,c\n1,2,3\n", "不是可读取的 .xlsx 工作簿"),
+        ("renamed.xlsx", b"a,b,c\n1,2,3\n", "这是文本文件（CSV？）"),
     ],
 )
 def test_unreadable_workbooks_get_one_clear_line(
@@ -356,7 +357,7 @@ def test_build_a_folder_skips_the_bad_workbook(tmp_path: Path) -> None:
     assert lines[4].split() == [str(folder / "unit4.xlsx"), "失败", "-", "0"]
     assert lines[-1] == "已生成 5 个，失败 1 个"
     assert len(list((out_dir / "2018").iterdir())) == 5
-    assert f"reportgen: {folder / 'unit4.xlsx'}：不是可读取的 .xlsx 工作簿（BadZipFile）" in err
+    assert f"reportgen: {folder / 'unit4.xlsx'}：文件已损坏或不完整" in err
     assert f"reportgen: {folder / 'unit2.xlsx'}: 与 {folder / 'unit1.xlsx'} 年度和标题相同" in err
     assert "Building" not in err and "[#" not in err  # no progress bar when not a terminal
 
@@ -389,3 +390,51 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "Building" in screen and "3/3" in screen
     assert done.stdout.decode().strip().splitlines()[-1] == "2 built, 1 failed"
+
+
+def _no_output_left(out_dir: Path) -> None:
+    assert not out_dir.exists() or not any(out_dir.rglob("*"))
+
+
+@pytest.mark.parametrize(("name", "content", "_phrase"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_every_unreadable_file_ends_cleanly(
+    tmp_path: Path, name: str, content: bytes, _phrase: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    for command in ("validate", "build"):
+        out_dir = tmp_path / "out"
+        extra = ["-o", str(out_dir)] if command == "build" else []
+        code, out, err = run(command, str(path), *extra)
+        assert code == 2 and out == ""
+        assert err.startswith(f"reportgen: {path}：") and len(err.strip().splitlines()) == 1
+        assert "Traceback" not in err
+        _no_output_left(out_dir)
+
+
+BROKEN = [
+    ({("基本信息", "B4"): "二〇一八"}, "基本信息!B4"),
+    ({("基本信息", "B7"): "下个月"}, "基本信息!B7"),
+    ({("基本信息", "B8"): None}, "基本信息!B8"),
+    ({("主要工作", "A1"): "节"}, "主要工作!A1"),
+    ({("主要工作", "C4"): "二"}, "主要工作!C4"),
+    ({("主要工作", "C4"): 2}, "主要工作!C4"),
+    ({("主要工作", "A6"): 1}, "主要工作!B6"),
+    ({("主要工作", "E2"): "长" * 6000}, "主要工作!E2"),
+    ({("主要工作", "E2"): "#REF!"}, "主要工作!E2"),
+    ({("基本数据", "E3"): 5}, "基本数据!D3"),
+]
+
+
+@pytest.mark.parametrize(("edits", "place"), BROKEN, ids=[p for _e, p in BROKEN])
+def test_every_broken_workbook_names_the_place_and_writes_nothing(
+    edited: Callable[..., Path], tmp_path: Path, edits: dict, place: str
+) -> None:
+    path = edited(edits)
+    code, out, _err = run("validate", str(path))
+    assert code == 1 and f"错误 {place}" in out
+    out_dir = tmp_path / "out"
+    code, out, err = run("build", str(path), "-o", str(out_dir))
+    assert code == 1 and out == ""
+    assert f"错误 {place}" in err and "Traceback" not in err
+    _no_output_left(out_dir)

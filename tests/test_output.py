@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,49 @@ def test_safe_filename() -> None:
     assert safe_filename("关于A/B的函") == "关于A／B的函"
     assert safe_filename('a:b*c?"<>|') == "a：b＊c？＂＜＞｜"
     assert safe_filename("  ..") == "report"
+
+
+def test_failure_removes_the_folders_it_made(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "2018" / "x.docx"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("save failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_keeps_folders_that_were_there(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "old.docx").write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_path(tmp_path / "out" / "2018" / "x.docx"):
+        raise RuntimeError("save failed")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["old.docx"]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("../../etc/passwd", "／..／etc／passwd"),
+        ("..", "report"),
+        ("a/b\\c", "a／b＼c"),
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("关于\x00\x1f函", "关于函"),
+    ],
+)
+def test_safe_filenames(title: str, name: str) -> None:
+    assert safe_filename(title) == name
+    assert "/" not in safe_filename(title) and "\\" not in safe_filename(title)
+
+
+def test_a_title_cannot_write_outside_the_output_folder(
+    edited: Callable[..., Path], tmp_path: Path
+) -> None:
+    from reportgen.api import build_report
+
+    path = edited({("基本信息", "B5"): "../../../逃出去"})
+    out = tmp_path / "deep" / "out"
+    [written] = build_report(path, output_dir=out).outputs
+    assert written.resolve().parent == (out / "2018").resolve()
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        [path.name, written.name]
+    )

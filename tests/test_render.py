@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from reportgen.api import build_report
 
-from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, docx_lines, docx_paragraphs
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, docx_lines, docx_paragraphs, docx_text
 
 TWIPS_PER_EMU = 1 / 635
 
@@ -282,3 +282,114 @@ def test_every_property_comes_from_the_data(document) -> None:  # noqa: ANN001
     assert props.modified == props.created
     assert props.revision == 1
     assert props.last_printed is None
+
+
+MARKUP = "A&B <b>粗</b> \"引号\" '单引' {{ title }} {% if 1 %} {# c #}"
+
+
+def test_markup_in_every_kind_of_cell_appears_literally(
+    edited: Callable[..., Path], tmp_path: Path
+) -> None:
+    cells = {
+        ("基本信息", "B2"): "杭州市<公安局>",
+        ("基本信息", "B3"): "主送&机关",
+        ("基本数据", "B2"): "标题&" + MARKUP[:10],
+        ("基本数据", "C2"): MARKUP,
+        ("主要工作", "D2"): "{{ 标题 }}",
+        ("主要工作", "E2"): MARKUP + "尾",
+        ("存在不足", "C2"): "导语{% raw %}",
+        ("存在不足", "B3"): "<w:p>",
+    }
+    [docx] = build_report(edited(cells), output_dir=tmp_path / "out").outputs
+    text = docx_text(docx)
+    for value in cells.values():
+        assert value in text, value
+
+
+def test_control_characters_as_excel_saves_them_are_removed(tmp_path: Path) -> None:
+    import re
+
+    from reportgen.api import validate
+
+    from .conftest import rezip, sheet_member
+
+    # Excel stores a vertical tab, bell or form feed in a cell as _x000B_, _x0007_, _x000C_.
+    member = sheet_member(EXAMPLE, "主要工作")
+    cell = '<c r="D2" t="inlineStr"><is><t>强化_x000B_组织_x0007_领导_x000C_\u200b</t></is></c>'
+
+    def edit(name: str, data: bytes) -> bytes:
+        pattern = re.compile(rb'<c r="D2"[^>]*>.*?</c>', re.S)
+        return pattern.sub(cell.encode(), data, count=1) if name == member else data
+
+    path = rezip(EXAMPLE, tmp_path / "control.xlsx", edit)
+    [warning] = validate(path).findings
+    assert (warning.code, warning.place) == ("text-cleaned", "主要工作!D2")
+    [docx] = build_report(path, output_dir=tmp_path / "out").outputs
+    assert "一是强化组织领导。" in docx_text(docx)
+
+
+def _user_template(tmp_path: Path, jinja: str) -> Path:
+    """A copy of the shipped template with one more paragraph holding ``jinja``."""
+    import shutil
+
+    from docx import Document
+
+    from reportgen.schema import load_schema
+
+    folder = tmp_path / "mine"
+    shutil.copytree(load_schema("letter").folder, folder)
+    document = Document(str(folder / "template.docx"))
+    document.add_paragraph(jinja)
+    document.save(str(folder / "template.docx"))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("jinja", "phrase"),
+    [
+        ("{{ no_such_field }}", "undefined"),  # StrictUndefined: loud, not blank
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe"),  # the sandbox
+        ("{% set x = [] %}{{ x.append(1) }}", "unsafe"),  # immutable sandbox
+        ("{{ recipient.__init__.__globals__ }}", "unsafe"),
+        ("{% for i in range(10**9) %}{% endfor %}", "range"),
+        ("{% if %}", "expected"),  # a broken tag
+    ],
+)
+def test_a_user_template_doing_wrong_is_a_template_error(
+    example: Path, tmp_path: Path, jinja: str, phrase: str
+) -> None:
+    from reportgen.errors import TemplateError
+
+    folder = _user_template(tmp_path, jinja)
+    out = tmp_path / "out"
+    with pytest.raises(TemplateError) as caught:
+        build_report(example, output_dir=out, template=str(folder))
+    assert "the template cannot be filled" in caught.value.text("en")
+    assert phrase in caught.value.text("en").lower()
+    assert not out.exists()
+
+
+def test_a_template_that_is_not_a_docx(example: Path, tmp_path: Path) -> None:
+    from reportgen.errors import TemplateError
+
+    folder = _user_template(tmp_path, "")
+    (folder / "template.docx").write_bytes(b"not a zip")
+    with pytest.raises(TemplateError, match="not a Word .docx template"):
+        build_report(example, output_dir=tmp_path / "out", template=str(folder))
+    assert not (tmp_path / "out").exists()
+
+
+def test_unsafe_template_through_the_cli_is_one_line(example: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    folder = _user_template(tmp_path, "{{ ''.__class__.__mro__ }}")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "build", str(example), "-o", str(out), "-t", str(folder)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"reportgen: {folder / 'template.docx'}: the template cannot")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()

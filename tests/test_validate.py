@@ -225,3 +225,113 @@ def test_optional_rows_may_be_absent_and_archival_fields_are_read(
     assert result.report is not None and result.report.classification == "秘密"
     assert result.report.retention == ""
     assert [f.code for f in result.findings] == ["text-cleaned"]
+
+
+# ---------------------------------------------------------------- order, headers, limits
+
+
+def _codes(path: Path) -> list[tuple[str, str, str]]:
+    return [(f.severity.value, f.code, f.place) for f in validate(path).findings]
+
+
+def test_rows_out_of_order_are_a_warning_and_the_numbers_decide(
+    edited: Callable[..., Path],
+) -> None:
+    # the first two points of section 1 swapped by their numbers, not by moving the rows
+    path = edited({("主要工作", "C2"): 2, ("主要工作", "C3"): 1})
+    assert _codes(path) == [("warning", "rows-out-of-order", "主要工作!C3")]
+    report = validate(path).report
+    assert report is not None
+    assert report.parts[1].sections[0].points[0].title == "提早谋划部署"
+
+
+def test_a_gap_in_the_numbers_is_a_warning(edited: Callable[..., Path]) -> None:
+    path = edited({("主要工作", "C5"): 7})
+    [gap] = validate(path).findings
+    assert (gap.code, gap.place) == ("order-gap", "主要工作!C5")
+    assert gap.text("zh") == "缺少序号 4（下一个是 7）。"
+
+
+def test_two_titles_under_one_section_number_is_an_error(edited: Callable[..., Path]) -> None:
+    path = edited({("主要工作", "A6"): 1})  # section 2's first row numbered 1
+    assert ("error", "section-number-twice", "主要工作!B6") in _codes(path)
+
+
+def test_moved_columns_name_the_expected_order(changed: Callable[..., Path]) -> None:
+    def swap(book) -> None:  # noqa: ANN001
+        sheet = book["主要工作"]
+        for row in range(1, 21):
+            sheet[f"D{row}"].value, sheet[f"E{row}"].value = (
+                sheet[f"E{row}"].value,
+                sheet[f"D{row}"].value,
+            )
+
+    [finding] = validate(changed(swap)).findings
+    assert (finding.code, finding.place) == ("columns-moved", "主要工作!D1")
+    assert "节序 | 节标题 | 要点序 | 要点标题 | 要点内容 | 状态" in finding.hint_text("en")
+
+
+def test_an_inserted_column_names_the_expected_header(changed: Callable[..., Path]) -> None:
+    path = changed(lambda book: book["主要工作"].insert_cols(3))
+    [finding] = validate(path).findings
+    assert (finding.code, finding.place) == ("header-changed", "主要工作!C1")
+    assert finding.text("en") == "Column header is '', expected '要点序'."
+
+
+def test_an_extra_column_at_the_end_is_listed_not_refused(edited: Callable[..., Path]) -> None:
+    path = edited({("主要工作", "G1"): "备注", ("主要工作", "G2"): "核实"})
+    assert _codes(path) == [
+        ("warning", "cell-unused", "主要工作!G1"),
+        ("warning", "cell-unused", "主要工作!G2"),
+    ]
+
+
+def test_several_text_rows_of_a_subsection_are_joined(edited: Callable[..., Path]) -> None:
+    path = edited({("基本数据", "A5"): 1, ("基本数据", "C5"): "另有说明。"})
+    report = validate(path).report
+    assert report is not None
+    assert report.parts[0].sections[0].text == "（略）另有说明。"
+
+
+def test_figures_without_an_indicator_name_are_an_error(edited: Callable[..., Path]) -> None:
+    path = edited({("基本数据", "E2"): 1234})
+    assert _codes(path) == [("error", "indicator-name-empty", "基本数据!D2")]
+
+
+def _many_points(book, count: int, body: str = "内容。") -> None:  # noqa: ANN001
+    sheet = book["存在不足"]
+    for n in range(1, count + 1):
+        for column, value in zip("ABC", (n, f"不足{n}", body), strict=True):
+            sheet[f"{column}{n + 2}"] = value
+
+
+def test_thousands_of_rows_are_refused_with_the_limit(changed: Callable[..., Path]) -> None:
+    path = changed(lambda book: _many_points(book, 2500))
+    [finding] = validate(path).findings
+    assert (finding.code, finding.sheet) == ("too-many-rows", "存在不足")
+    assert finding.text("en") == "The sheet has 2501 rows; at most 2000 are allowed."
+
+
+def test_reading_stops_at_the_row_limit(changed: Callable[..., Path]) -> None:
+    from reportgen.api import schema_for
+    from reportgen.validate import validate_data
+    from reportgen.workbook import read_workbook
+
+    path = changed(lambda book: _many_points(book, 60))
+    data = read_workbook(path, row_limit=50)
+    assert data.sheets["存在不足"].truncated
+    [finding] = validate_data(data, schema_for(data, None)).findings
+    assert finding.text("en") == "The sheet has 50+ rows; at most 2000 are allowed."
+
+
+def test_more_than_99_points_cannot_be_numbered(changed: Callable[..., Path]) -> None:
+    path = changed(lambda book: _many_points(book, 100))
+    [finding] = validate(path).findings
+    assert (finding.code, finding.place) == ("too-many-items", "存在不足!A102")
+
+
+def test_a_very_long_text_is_refused_with_the_limit(edited: Callable[..., Path]) -> None:
+    path = edited({("主要工作", "E2"): "长" * 30000})
+    [finding] = validate(path).findings
+    assert (finding.code, finding.place) == ("text-too-long", "主要工作!E2")
+    assert finding.text("en") == "要点内容 is 30000 characters long; at most 5000 are allowed."

@@ -20,6 +20,7 @@ from reportgen.schema import (
     is_template_name,
     load_schema,
 )
+from reportgen.structure import not_shown
 from reportgen.validate import ValidationResult, validate_data
 from reportgen.workbook import WorkbookData, read_workbook, write_workbook
 
@@ -110,16 +111,23 @@ def build_report(
     report = result.report
     target = output_path(output_dir, report.year, report.title)
     context = build_context(report, sealed=seal)
-    render_docx(schema, report, context, target, letterhead=letterhead)
+    shown = render_docx(schema, report, context, target, letterhead=letterhead)
     outputs = [target]
     if pdf or pdfa:
         from reportgen.pdf import convert_to_pdf
 
         outputs += convert_to_pdf([target], target.parent, pdfa=pdfa)
-    warnings = list(result.findings)
+    printed = [t for t in result.texts if t.role not in _metadata_roles(schema)]
+    warnings = [*result.findings, *not_shown(printed, shown, str(workbook))]
     if letterhead and not report.doc_number:
         warnings.append(_letterhead_without_number(schema))
     return BuildResult(outputs=tuple(outputs), warnings=tuple(warnings))
+
+
+def _metadata_roles(schema: Schema) -> set[str]:
+    """Fields filed rather than printed (密级, 保管期限: ``in_document = false``), whose
+    absence from the document is expected."""
+    return {f"field:{f.key}" for f in schema.fields if not f.in_document}
 
 
 def _letterhead_without_number(schema: Schema) -> Finding:

@@ -17,6 +17,7 @@ import click
 
 from reportgen import api, template_folders
 from reportgen.errors import OutputError, ReportgenError, Severity, ValidationFailed
+from reportgen.fix import FixResult, fix_workbook
 from reportgen.i18n import LANGUAGES, _, default_language, translate
 from reportgen.layout import UNRECOGNISED_SHEET
 from reportgen.present import findings_json, findings_text, summary_line
@@ -152,10 +153,24 @@ def _carry(
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--fix",
+    "fix_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="OUT.xlsx",
+    help="Also write a corrected copy (punctuation width, spaces) to OUT.xlsx; "
+    "the workbook itself is never changed.",
+)
+@click.option("--force", is_flag=True, help="With --fix: overwrite OUT.xlsx if it exists.")
 @handles_errors
-def validate(path: Path, template: str | None, fmt: str) -> None:
+def validate(path: Path, template: str | None, fmt: str, fix_to: Path | None, force: bool) -> None:
     """List every problem in a workbook, at its sheet and cell. Exit 1 if any is an error."""
-    result = api.validate(path, template)
+    if fix_to is None:
+        result = api.validate(path, template)
+    else:
+        fixed = fix_workbook(path, fix_to, template, force)
+        result = fixed.validation
     lang = _lang()
     if fmt == "json":
         click.echo(findings_json(result.findings, lang))
@@ -167,7 +182,20 @@ def validate(path: Path, template: str | None, fmt: str) -> None:
             if result.findings
             else translate(_("{file}: no problems found."), lang).format(file=path)
         )
+    if fix_to is not None:
+        _report_fix(fixed, err=fmt == "json")
     sys.exit(0 if result.ok else 1)
+
+
+def _report_fix(fixed: FixResult, err: bool) -> None:
+    """Say what --fix wrote (on stderr when stdout carries JSON)."""
+    if fixed.output is None:
+        message = translate(_("Nothing to correct mechanically; no copy written."), _lang())
+    else:
+        message = translate(
+            _("Wrote {file}: {count} cell(s) corrected (punctuation width, spaces)."), _lang()
+        ).format(file=fixed.output, count=fixed.cells)
+    click.echo(message, err=err)
 
 
 @main.command()

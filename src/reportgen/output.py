@@ -14,6 +14,7 @@ from reportgen.i18n import _
 
 # Characters Windows, macOS or Linux refuse in a file name, replaced by a full-width look-alike.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)", re.IGNORECASE)
 _FULL_WIDTH = {
     "\\": "＼",
     "/": "／",
@@ -28,9 +29,14 @@ _FULL_WIDTH = {
 
 
 def safe_filename(name: str, limit: int = 120) -> str:
-    """``name`` made safe as a file name on every system, kept readable in Chinese."""
+    """``name`` made safe as a file name on every system, kept readable in Chinese.
+
+    No separators survive (/ and \\ become ／ ＼), so a title can never lead outside the
+    output folder; names Windows reserves (CON, NUL, COM1 …) get a leading underscore.
+    """
     cleaned = _UNSAFE.sub(lambda m: _FULL_WIDTH.get(m.group(0), ""), name).strip(" .")
-    return cleaned[:limit] or "report"
+    cleaned = cleaned[:limit].strip(" .") or "report"
+    return "_" + cleaned if _RESERVED.match(cleaned) else cleaned
 
 
 def refuse_existing(path: Path, force: bool) -> None:
@@ -43,8 +49,10 @@ def refuse_existing(path: Path, force: bool) -> None:
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` only on success.
 
-    On any failure the temporary file is removed, so no partial output is ever left behind.
+    On any failure the temporary file is removed, and so are the folders made for it, so no
+    partial output is ever left behind.
     """
+    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(
@@ -56,12 +64,23 @@ def atomic_path(target: Path) -> Iterator[Path]:
         ) from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    done = False
     try:
         yield tmp
         os.replace(tmp, target)
+        done = True
     except OSError as exc:
         raise OutputError(
             _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or str(exc)
         ) from exc
     finally:
         tmp.unlink(missing_ok=True)
+        if not done:
+            _remove_empty(made)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders (deepest first) made for an output that failed, if still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()

@@ -14,8 +14,11 @@ a byte-identical .docx.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +41,55 @@ def render_docx(
     target: Path,
     *,
     letterhead: bool = False,
-) -> None:
+) -> str:
     """Fill the template of ``schema`` with ``context`` and write ``target`` whole;
-    ``letterhead`` gives the first page the 信函格式 (GB/T 9704 §10.1)."""
+    ``letterhead`` gives the first page the 信函格式 (GB/T 9704 §10.1).
+
+    Returns the document's text (every paragraph, joined), so the caller can check that
+    everything typed made it in.
+    """
     content = render_package(schema, report, context, letterhead=letterhead)
     with atomic_path(target) as tmp:
         tmp.write_bytes(content)
+    return document_text(content)
+
+
+def document_text(content: bytes) -> str:
+    """The text of a .docx's body, paragraph after paragraph (the w:t runs, in order)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    return "".join(node.text or "" for node in root.iter(_W + "t"))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@contextlib.contextmanager
+def template_errors(path: Path) -> Iterator[None]:
+    """Whatever a template does wrong ends as a TemplateError naming it, never a traceback.
+
+    A user may bring their own template: an unknown variable, a forbidden attribute in the
+    sandbox, a broken tag, a range too big, XML it breaks, or a file that is no .docx.
+    """
+    from docx.opc.exceptions import OpcError
+    from jinja2 import TemplateError as JinjaError
+    from lxml.etree import XMLSyntaxError
+
+    try:
+        yield
+    except TemplateError:
+        raise
+    except (JinjaError, XMLSyntaxError, OverflowError) as exc:
+        raise template_error(path, exc) from exc
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        # python-docx: not a zip, or a zip without a Word document part
+        raise TemplateError(
+            _("{file}: not a Word .docx template ({error})."),
+            file=str(path),
+            error=type(exc).__name__,
+        ) from exc
 
 
 def render_package(
@@ -61,19 +107,18 @@ def render_package(
     from reportgen.compiled import compiled_template
     from reportgen.package import deflate, unzip, write_zip
 
-    compiled = compiled_template(schema.docx_path) if cached and not letterhead else None
-    if compiled is not None:
-        members = compiled.fill(context, report, schema.name)
-    else:
-        parts = unzip(_fresh_docx(schema, report, context, letterhead))
-        members = [deflate(name, content) for name, content in parts.items()]
+    with template_errors(schema.docx_path):
+        compiled = compiled_template(schema.docx_path) if cached and not letterhead else None
+        if compiled is not None:
+            members = compiled.fill(context, report, schema.name)
+        else:
+            parts = unzip(_fresh_docx(schema, report, context, letterhead))
+            members = [deflate(name, content) for name, content in parts.items()]
     return write_zip(members, report.signature_date)
 
 
 def _fresh_docx(schema: Schema, report: Report, context: RenderContext, letterhead: bool) -> bytes:
     """The document through a fresh DocxTemplate, as python-docx saves it."""
-    import io
-
     document = _render(schema, context)
     place_signature(((p._p, p.style.name) for p in document.paragraphs), context)
     if letterhead:
@@ -95,15 +140,12 @@ def jinja_env() -> Any:
 
 
 def _render(schema: Schema, context: RenderContext) -> Any:
-    """The rendered python-docx Document, or a TemplateError naming the template's fault."""
+    """The rendered python-docx Document; the caller turns what a template does wrong into a
+    TemplateError (``template_errors``)."""
     from docxtpl import DocxTemplate
-    from jinja2 import TemplateError as JinjaError
 
     template = DocxTemplate(str(schema.docx_path))
-    try:
-        template.render(context.as_template_data(), jinja_env=jinja_env(), autoescape=True)
-    except JinjaError as exc:
-        raise template_error(schema.docx_path, exc) from exc
+    template.render(context.as_template_data(), jinja_env=jinja_env(), autoescape=True)
     return template.docx
 
 

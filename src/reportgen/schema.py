@@ -95,6 +95,7 @@ class Schema:
     folder: Path
     info_sheet: str = "基本信息"
     max_rows: int = 2000
+    max_text_length: int = 5000  # characters in one text cell of a part sheet
 
     @property
     def docx_path(self) -> Path:
@@ -232,6 +233,7 @@ def _schema_from_data(data: dict[str, Any], folder: Path) -> Schema:
         folder=folder,
         info_sheet=data.get("info_sheet", "基本信息"),
         max_rows=int(data.get("max_rows", 2000)),
+        max_text_length=int(data.get("max_text_length", 5000)),
     )
 
 

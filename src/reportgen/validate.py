@@ -1,7 +1,8 @@
 """Validation (校验): workbook cells → the report model, with every finding collected.
 
 Nothing stops at the first problem: each check adds a finding naming its sheet and cell, what is
-wrong and how to fix it, and the caller decides whether errors block the build.
+wrong and how to fix it, and the caller decides whether errors block the build. Checks on the
+file and sheets live in ``structure``, checks on the wording in ``content``.
 """
 
 from __future__ import annotations
@@ -13,82 +14,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import Finding, Severity
+from reportgen.content import check_texts
+from reportgen.errors import Finding
+from reportgen.findings import Findings, TextCell
 from reportgen.i18n import _
 from reportgen.layout import (
     INFO_HEADERS,
     LEAD_MARKER,
+    ORDER,
     PENDING,
     STATUS,
+    STATUS_VALUES,
     UNRECOGNISED_SHEET,
     Column,
     columns_for,
 )
 from reportgen.model import Indicator, Part, Point, Report, Section
-from reportgen.schema import FieldSpec, PartSpec, Schema, fill_title
+from reportgen.schema import FieldSpec, PartSpec, Schema, fill_title, placeholders
+from reportgen.structure import check_extra_sheets, check_file, check_unused, prepare_sheet
 from reportgen.text import clean_text
 from reportgen.workbook import Cell, SheetData, WorkbookData, read_workbook
+from reportgen.xlsxfile import column_index, column_letter, split_ref
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
 _DOC_NUMBER = re.compile(r"^\S+〔(\d{4})〕([1-9]\d*)号$")
-
-
-@dataclass
-class Findings:
-    """The findings of one validation run, each stamped with the file it concerns."""
-
-    file: str
-    items: list[Finding] = field(default_factory=list)
-
-    def add(
-        self,
-        severity: Severity,
-        code: str,
-        message: str,
-        hint: str = "",
-        sheet: str = "",
-        cell: str = "",
-        **params: Any,
-    ) -> None:
-        """Record one finding."""
-        self.items.append(Finding(severity, code, message, hint, self.file, sheet, cell, params))
-
-    def error(
-        self,
-        code: str,
-        message: str,
-        hint: str = "",
-        sheet: str = "",
-        cell: str = "",
-        **params: Any,
-    ) -> None:
-        """Record an error: the build will refuse the workbook."""
-        self.add(Severity.ERROR, code, message, hint, sheet, cell, **params)
-
-    def warning(
-        self,
-        code: str,
-        message: str,
-        hint: str = "",
-        sheet: str = "",
-        cell: str = "",
-        **params: Any,
-    ) -> None:
-        """Record a warning: shown, but the build goes on."""
-        self.add(Severity.WARNING, code, message, hint, sheet, cell, **params)
-
-    @property
-    def has_errors(self) -> bool:
-        """Whether any finding is an error."""
-        return any(f.severity is Severity.ERROR for f in self.items)
+# Numbering is written in Chinese numerals up to 九十九 (context.chinese_number).
+MAX_NUMBERED = 99
 
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """What validation found, and the report when there were no errors."""
+    """What validation found, the report when there were no errors, and the mechanical fixes.
+
+    ``fixes`` maps (sheet, cell) to corrected text (punctuation width, spaces) for
+    ``validate --fix``.
+    """
 
     findings: list[Finding]
     report: Report | None
+    fixes: dict[tuple[str, str], str] = field(default_factory=dict)
+    texts: tuple[TextCell, ...] = ()  # every text cell read, for the after-build check
 
     @property
     def ok(self) -> bool:
@@ -104,17 +69,52 @@ def validate_workbook(path: Path, schema: Schema) -> ValidationResult:
 def validate_data(data: WorkbookData, schema: Schema) -> ValidationResult:
     """Check an already-read workbook against ``schema``."""
     findings = Findings(file=str(data.path))
-    report = _build_report(data, schema, findings)
-    _review_findings(data, schema, findings)
-    return ValidationResult(findings.items, None if findings.has_errors else report)
-
-
-def _build_report(data: WorkbookData, schema: Schema, findings: Findings) -> Report | None:
-    """Every field and part, checked; a Report if all the pieces could be read."""
+    check_file(data, findings)
+    data = _prepared(data, schema, findings)
     info = _read_info(data, schema, findings)
     parts = tuple(_read_part(data, spec, schema, findings) for spec in schema.parts)
-    if findings.has_errors:
+    sheets = {schema.info_sheet} | {p.sheet for p in schema.parts}
+    check_extra_sheets(data, sheets | {UNRECOGNISED_SHEET}, findings)
+    _review_findings(data, schema, findings)
+    # 基本信息's third column holds the instructions reportgen wrote, not input.
+    check_unused(
+        data, {name: {"C"} if name == schema.info_sheet else set() for name in sheets}, findings
+    )
+    fixes = check_texts(
+        findings, info.get("year"), schema.max_text_length, _latest_year(info, schema)
+    )
+    report = None if findings.has_errors else _report(info, parts, schema)
+    return ValidationResult(_in_order(findings.items, data), report, fixes, tuple(findings.texts))
+
+
+def _latest_year(info: dict[str, Any], schema: Schema) -> int | None:
+    """The last year the text may name without a warning: the report year, the year it is
+    signed in (a report on 2023 is written in 2024), and the year after when the template
+    plans for it (a part titled {next_year}年度…主要安排)."""
+    year = info.get("year")
+    if not isinstance(year, int):
         return None
+    years = [year]
+    if isinstance(info.get("signature_date"), dt.date):
+        years.append(info["signature_date"].year)
+    if any("next_year" in placeholders(p.title) for p in schema.parts):
+        years.append(year + 1)
+    return max(years)
+
+
+def _prepared(data: WorkbookData, schema: Schema, findings: Findings) -> WorkbookData:
+    """The workbook with its input sheets checked for hidden, merged and formula cells."""
+    sheets = dict(data.sheets)
+    kinds = {schema.info_sheet: ()} | {p.sheet: columns_for(p.kind) for p in schema.parts}
+    for name, columns in kinds.items():
+        if name in sheets:
+            order = {column_letter(i) for i, c in enumerate(columns, start=1) if c.type == ORDER}
+            sheets[name] = prepare_sheet(sheets[name], order, findings)
+    return WorkbookData(data.path, sheets, data.template, data.lock_file)
+
+
+def _report(info: dict[str, Any], parts: tuple[Part | None, ...], schema: Schema) -> Report:
+    """The Report from fields and parts that were all read without error."""
     title = info.get("title") or fill_title(schema.default_title, info)
     return Report(
         template=schema.name,
@@ -142,6 +142,19 @@ def _build_report(data: WorkbookData, schema: Schema, findings: Findings) -> Rep
 _REPORT_FIELDS = frozenset(f.name for f in dataclasses.fields(Report))
 
 
+def _in_order(items: list[Finding], data: WorkbookData) -> list[Finding]:
+    """Findings by place: the file first, then sheet by sheet, row by row, column by column."""
+    sheet_order = {name: i for i, name in enumerate(data.sheets)}
+
+    def key(finding: Finding) -> tuple[int, int, int]:
+        if not finding.cell:
+            return (sheet_order.get(finding.sheet, -1), 0, 0)
+        letters, row = split_ref(finding.cell)
+        return (sheet_order.get(finding.sheet, -1), row, column_index(letters))
+
+    return sorted(items, key=key)
+
+
 # ---------------------------------------------------------------- sheets and headers
 
 
@@ -161,28 +174,42 @@ def _sheet(data: WorkbookData, name: str, findings: Findings) -> SheetData | Non
 
 
 def _headers_match(sheet: SheetData, expected: tuple[str, ...], findings: Findings) -> bool:
-    """Whether row 1 holds ``expected`` in order; an error at the first differing cell if not."""
+    """Whether row 1 holds ``expected`` in order; an error naming the expected headers if not."""
     header = sheet.rows[0] if sheet.rows else ()
-    for index, name in enumerate(expected):
-        found, _changed = clean_text(header[index].value) if index < len(header) else ("", False)
-        if found != name:
-            ref = header[index].ref if index < len(header) else f"{chr(65 + index)}1"
-            findings.error(
-                "header-changed",
-                _("Column header is '{found}', expected '{expected}'."),
-                _("Row 1 must read: {headers}. Undo the change to the header row."),
-                sheet=sheet.name,
-                cell=ref,
-                found=found,
-                expected=name,
-                headers=" | ".join(expected),
-            )
-            return False
-    return True
+    found = [clean_text(c.value)[0] for c in header[: len(expected)]]
+    found += [""] * (len(expected) - len(found))
+    if found == list(expected):
+        for cell in header[: len(expected)]:
+            findings.use(sheet.name, cell.ref)
+        return True
+    findings.unread.add(sheet.name)
+    index = next(i for i, (a, b) in enumerate(zip(found, expected, strict=True)) if a != b)
+    params = {"headers": " | ".join(expected), "found": found[index], "expected": expected[index]}
+    if sorted(h for h in found if h) == sorted(expected):
+        findings.error(
+            "columns-moved",
+            _("The columns are in a different order: row 1 reads {found_row}."),
+            _("Row 1 must read: {headers}. Move the columns back (or undo the change)."),
+            sheet=sheet.name,
+            cell=f"{column_letter(index + 1)}1",
+            found_row=" | ".join(found),
+            **params,
+        )
+    else:
+        findings.error(
+            "header-changed",
+            _("Column header is '{found}', expected '{expected}'."),
+            _("Row 1 must read: {headers}. Undo the change to the header row."),
+            sheet=sheet.name,
+            cell=f"{column_letter(index + 1)}1",
+            **params,
+        )
+    return False
 
 
-def _text(cell: Cell, sheet: str, findings: Findings) -> str:
-    """The cell's cleaned text, with a warning if cleaning changed it."""
+def _text(cell: Cell, sheet: str, findings: Findings, role: str, label: str) -> str:
+    """The cell's cleaned text, with a warning if cleaning changed it; recorded for checks."""
+    findings.use(sheet, cell.ref)
     text, changed = clean_text(cell.value)
     if changed and text:
         findings.warning(
@@ -192,6 +219,8 @@ def _text(cell: Cell, sheet: str, findings: Findings) -> str:
             sheet=sheet,
             cell=cell.ref,
         )
+    if text and (sheet, cell.ref) not in findings.blocked:
+        findings.texts.append(TextCell(sheet, cell.ref, cell.value, text, role, label))
     return text
 
 
@@ -202,8 +231,13 @@ def _read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[s
     """The header fields (发文机关, 年度 …) by key, each parsed to its type."""
     sheet = _sheet(data, schema.info_sheet, findings)
     if sheet is None or not _headers_match(sheet, INFO_HEADERS[:2], findings):
+        if sheet is not None:
+            findings.unread.add(sheet.name)
         return {}
-    rows = {clean_text(r[0].value)[0]: r for r in sheet.rows[1:] if r}
+    rows: dict[str, tuple[Cell, ...]] = {}
+    for cells in sheet.rows[1:]:
+        if cells:
+            rows.setdefault(clean_text(cells[0].value)[0], cells)
     info: dict[str, Any] = {}
     for spec in schema.fields:
         row = rows.get(spec.label)
@@ -218,6 +252,7 @@ def _read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[s
                 label=spec.label,
             )
             continue
+        findings.use(sheet.name, row[0].ref)
         cell = row[1] if len(row) > 1 else Cell(None, f"B{_row_number(row[0].ref)}")
         value = _field_value(spec, cell, sheet.name, findings)
         if value is not None:
@@ -226,13 +261,13 @@ def _read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[s
 
 
 def _row_number(ref: str) -> int:
-    return int(re.sub(r"^[A-Z]+", "", ref))
+    return split_ref(ref)[1]
 
 
 def _field_value(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> Any:
     """One field parsed to its type; None (with an error if it was required) when unusable."""
-    raw = cell.value
-    if clean_text(raw)[0] == "":
+    findings.use(sheet, cell.ref)
+    if clean_text(cell.value)[0] == "":
         if spec.default:
             return spec.default
         if spec.required:
@@ -251,7 +286,7 @@ def _field_value(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) ->
 
 
 def _parse_text(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> str | None:
-    text = _text(cell, sheet, findings)
+    text = _text(cell, sheet, findings, f"field:{spec.key}", spec.label)
     if len(text) > spec.max_length:
         findings.error(
             "text-too-long",
@@ -353,7 +388,6 @@ _PARSERS = {
     "docnumber": _parse_docnumber,
 }
 
-
 # ---------------------------------------------------------------- part sheets
 
 
@@ -376,14 +410,15 @@ def _read_part(
     columns = columns_for(spec.kind)
     if sheet is None or not _headers_match(sheet, tuple(c.header for c in columns), findings):
         return None
-    rows = _data_rows(sheet, columns)
-    if len(rows) > schema.max_rows:
+    rows = _data_rows(sheet, columns, findings)
+    if sheet.truncated or len(rows) > schema.max_rows:
+        findings.unread.add(sheet.name)
         findings.error(
             "too-many-rows",
             _("The sheet has {count} rows; at most {limit} are allowed."),
             _("Split the report or remove rows."),
             sheet=sheet.name,
-            count=len(rows),
+            count=f"{len(rows)}+" if sheet.truncated else len(rows),
             limit=schema.max_rows,
         )
         return None
@@ -406,17 +441,24 @@ def _read_part(
     return part
 
 
-def _data_rows(sheet: SheetData, columns: tuple[Column, ...]) -> list[_Row]:
-    """The non-empty rows under the header, cells keyed by column."""
+def _data_rows(sheet: SheetData, columns: tuple[Column, ...], findings: Findings) -> list[_Row]:
+    """The rows under the header with anything typed in their columns, cells keyed by column.
+
+    The 状态 (review status) column is not content: a row with only a status is skipped (and
+    its status cell listed as unused); a content row's status is taken as read.
+    """
+    content = [i for i, col in enumerate(columns) if col.key != "status"]
     rows = []
     for cells in sheet.rows[1:]:
-        if all(clean_text(c.value)[0] == "" for c in cells[: len(columns)]):
+        if not cells or all(i >= len(cells) or not clean_text(cells[i].value)[0] for i in content):
             continue
         number = _row_number(cells[0].ref)
         keyed = {
-            col.key: (cells[i] if i < len(cells) else Cell(None, f"{chr(65 + i)}{number}"))
+            col.key: (cells[i] if i < len(cells) else Cell(None, f"{column_letter(i + 1)}{number}"))
             for i, col in enumerate(columns)
         }
+        if "status" in keyed:
+            findings.use(sheet.name, keyed["status"].ref)
         rows.append(_Row(number, keyed))
     return rows
 
@@ -424,6 +466,7 @@ def _data_rows(sheet: SheetData, columns: tuple[Column, ...]) -> list[_Row]:
 def _order(row: _Row, key: str, sheet: str, findings: Findings) -> int | None:
     """The whole number in an order column (节序, 要点序), or an error at its cell."""
     cell = row.get(key)
+    findings.use(sheet, cell.ref)
     number = _as_int(cell.value)
     if number is None or number < 1:
         findings.error(
@@ -434,6 +477,7 @@ def _order(row: _Row, key: str, sheet: str, findings: Findings) -> int | None:
             cell=cell.ref,
             value=clean_text(cell.value)[0],
         )
+        return None
     return number
 
 
@@ -442,33 +486,97 @@ def _group(
 ) -> list[tuple[int, list[_Row]]]:
     """Rows grouped by the order number in column ``key``, groups sorted by that number."""
     groups: dict[int, list[_Row]] = {}
+    numbered = []
     for row in rows:
         number = _order(row, key, sheet, findings)
         if number is not None:
             groups.setdefault(number, []).append(row)
+            numbered.append((number, row.get(key)))
+    _check_sequence(numbered, sheet, findings)
+    if len(groups) > MAX_NUMBERED:
+        findings.error(
+            "too-many-items",
+            _("There are {count} numbered items here; numbering goes up to {limit}."),
+            _("Merge or remove items, or split them into more sections."),
+            sheet=sheet,
+            cell=sorted(groups.items())[MAX_NUMBERED][1][0].get(key).ref,
+            count=len(groups),
+            limit=MAX_NUMBERED,
+        )
     return sorted(groups.items())
 
 
-def _section_title(rows: list[_Row], sheet: str, findings: Findings) -> str:
-    """The first title typed in a section's rows, or an error at the first row's title cell."""
-    for row in rows:
-        text = _text(row.get("section_title"), sheet, findings)
-        if text:
-            return text.rstrip("。")
-    findings.error(
-        "section-title-empty",
-        _("The section has no title."),
-        _("Type the section title on its first row."),
-        sheet=sheet,
-        cell=rows[0].get("section_title").ref,
-    )
-    return ""
+def _check_sequence(numbered: list[tuple[int, Cell]], sheet: str, findings: Findings) -> None:
+    """Warnings for rows out of order and for gaps (1, 2, 4): the numbers decide the order."""
+    highest = 0
+    for number, cell in numbered:
+        if number < highest:
+            findings.warning(
+                "rows-out-of-order",
+                _("This row is numbered {number} but comes after number {previous}."),
+                _("The document follows the numbers, not the row order; check this is meant."),
+                sheet=sheet,
+                cell=cell.ref,
+                number=number,
+                previous=highest,
+            )
+            break
+        highest = number
+    present = {n for n, _cell in numbered}
+    missing = next((n for n in range(1, max(present, default=0) + 1) if n not in present), None)
+    if missing is not None:
+        after = min((pair for pair in numbered if pair[0] > missing), key=lambda p: p[0])
+        findings.warning(
+            "order-gap",
+            _("Number {missing} is missing (the next is {number})."),
+            _("The document numbers items in sequence anyway; check nothing was left out."),
+            sheet=sheet,
+            cell=after[1].ref,
+            missing=missing,
+            number=after[0],
+        )
+
+
+def _section_title(number: int, rows: list[_Row], sheet: str, findings: Findings) -> str:
+    """The section's title, typed on its first row; a different title under the same number
+    is an error (two sections share a number)."""
+    titles = [
+        (
+            row.get("section_title"),
+            _text(row.get("section_title"), sheet, findings, "title", "节标题"),
+        )
+        for row in rows
+    ]
+    typed = [(cell, text) for cell, text in titles if text]
+    if not typed:
+        findings.error(
+            "section-title-empty",
+            _("The section has no title."),
+            _("Type the section title on its first row."),
+            sheet=sheet,
+            cell=rows[0].get("section_title").ref,
+        )
+        return ""
+    first = typed[0][1].rstrip("。")
+    for cell, text in typed[1:]:
+        if text.rstrip("。") != first:
+            findings.error(
+                "section-number-twice",
+                _("Section number {number} has two titles: '{first}' and '{other}'."),
+                _("Give each section its own number; type the title only on its first row."),
+                sheet=sheet,
+                cell=cell.ref,
+                number=number,
+                first=first,
+                other=text,
+            )
+    return first
 
 
 def _point(row: _Row, sheet: str, findings: Findings) -> Point:
     """One 要点 (title and body), with errors at the empty cells."""
-    title = _text(row.get("point_title"), sheet, findings)
-    body = _text(row.get("point_body"), sheet, findings)
+    title = _text(row.get("point_title"), sheet, findings, "title", "要点标题")
+    body = _text(row.get("point_body"), sheet, findings, "body", "要点内容")
     if not title:
         findings.error(
             "point-title-empty",
@@ -501,6 +609,8 @@ def _points(rows: list[_Row], sheet: str, findings: Findings) -> tuple[Point, ..
                 cell=row.get("point_no").ref,
                 number=number,
             )
+            for cell in row.cells.values():
+                findings.use(sheet, cell.ref)  # reported as a whole: not "unused" as well
         points.append(_point(group[0], sheet, findings))
     return tuple(points)
 
@@ -508,26 +618,28 @@ def _points(rows: list[_Row], sheet: str, findings: Findings) -> tuple[Point, ..
 def _read_sections_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
     """A 主要工作-style part: sections (节) each holding points (要点)."""
     sections = []
-    for _number, group in _group(rows, "section_no", sheet, findings):
-        title = _section_title(group, sheet, findings)
+    for number, group in _group(rows, "section_no", sheet, findings):
+        title = _section_title(number, group, sheet, findings)
         sections.append(Section(title=title, points=_points(group, sheet, findings)))
     return Part(key=spec.key, title=spec.title, sections=tuple(sections))
 
 
 def _read_points_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
-    """A 存在不足-style part: a lead sentence (导语 row) and points."""
+    """A 存在不足-style part: a lead sentence (导语 row; several are joined) and points."""
     lead_rows = [r for r in rows if clean_text(r.get("point_no").value)[0] == LEAD_MARKER]
-    lead = _text(lead_rows[0].get("point_body"), sheet, findings) if lead_rows else ""
+    for row in lead_rows:
+        findings.use(sheet, row.get("point_no").ref)
+    lead = "".join(_text(r.get("point_body"), sheet, findings, "body", "导语") for r in lead_rows)
     points = _points([r for r in rows if r not in lead_rows], sheet, findings)
     return Part(key=spec.key, title=spec.title, lead=lead, points=points)
 
 
 def _read_data_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
-    """A 基本数据-style part: subsections of text or of indicator rows."""
+    """A 基本数据-style part: subsections of text (several rows are joined) or indicator rows."""
     sections = []
-    for _number, group in _group(rows, "section_no", sheet, findings):
-        title = _section_title(group, sheet, findings)
-        text = next((t for t in (_text(r.get("text"), sheet, findings) for r in group) if t), "")
+    for number, group in _group(rows, "section_no", sheet, findings):
+        title = _section_title(number, group, sheet, findings)
+        text = "".join(_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
         indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
         named = any(clean_text(r.get("indicator").value)[0] for r in group)
         if not text and not named:
@@ -544,12 +656,23 @@ def _read_data_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Find
 
 def _indicator(row: _Row, sheet: str, findings: Findings) -> Indicator | None:
     """One indicator row, or None when the row has no indicator name."""
-    name = _text(row.get("indicator"), sheet, findings)
+    name = _text(row.get("indicator"), sheet, findings, "body", "指标")
     if not name:
+        figures = [row.get(k) for k in ("current", "previous") if clean_text(row.get(k).value)[0]]
+        if figures:
+            findings.error(
+                "indicator-name-empty",
+                _("Figures are filled in but the indicator name is empty."),
+                _("Type the indicator's name in 指标, such as 受理行政案件."),
+                sheet=sheet,
+                cell=row.get("indicator").ref,
+            )
+            for cell in figures:
+                findings.use(sheet, cell.ref)
         return None
     current = _number(row.get("current"), sheet, findings, required=True)
     previous = _number(row.get("previous"), sheet, findings, required=False)
-    unit = _text(row.get("unit"), sheet, findings)
+    unit = _text(row.get("unit"), sheet, findings, "body", "单位")
     if current is None:
         return None
     return Indicator(name=name, current=current, previous=previous, unit=unit)
@@ -557,6 +680,7 @@ def _indicator(row: _Row, sheet: str, findings: Findings) -> Indicator | None:
 
 def _number(cell: Cell, sheet: str, findings: Findings, required: bool) -> float | int | None:
     """A number from a numeric cell or digits typed as text; errors at the cell otherwise."""
+    findings.use(sheet, cell.ref)
     value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return int(value) if float(value).is_integer() else value
@@ -566,6 +690,16 @@ def _number(cell: Cell, sheet: str, findings: Findings, required: bool) -> float
     try:
         number = float(text)
     except ValueError:
+        findings.error(
+            "not-number",
+            _("'{value}' is not a number."),
+            _("Type digits only, such as 1234 or 98.5; put the unit in 单位."),
+            sheet=sheet,
+            cell=cell.ref,
+            value=text,
+        )
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
         findings.error(
             "not-number",
             _("'{value}' is not a number."),
@@ -605,8 +739,12 @@ def _pending_rows(sheet: SheetData, columns: tuple[Column, ...], findings: Findi
     if STATUS.header not in header:
         return
     column = header.index(STATUS.header)
+    findings.use(sheet.name, sheet.rows[0][column].ref)
     for row in sheet.rows[1:]:
-        if column < len(row) and clean_text(row[column].value)[0] == PENDING:
+        status = clean_text(row[column].value)[0] if column < len(row) else ""
+        if status in STATUS_VALUES:  # a review mark: read here, never printed, not unused
+            findings.use(sheet.name, row[column].ref)
+        if status == PENDING:
             findings.warning(
                 "pending-review",
                 _("'{item}' was carried over from last year and is marked 待修改."),

@@ -10,7 +10,9 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ from reportgen.layout import (
 from reportgen.model import Part, Report
 from reportgen.output import atomic_path
 from reportgen.schema import TEMPLATE_TAG, FieldSpec, PartSpec, Schema, fill_title
+from reportgen.xlsxfile import SheetExtras, check_file_kind, column_letter, lock_file, scan_sheets
 
 CellValue = Any  # str | int | float | datetime | None, as openpyxl gives them
 # The workbook remembers its template in its 类别 (category) property, e.g. "reportgen:letter".
@@ -51,6 +54,8 @@ class SheetData:
     name: str
     rows: tuple[tuple[Cell, ...], ...]
     hidden: bool = False
+    truncated: bool = False  # reading stopped after READ_ROW_LIMIT non-empty rows
+    extras: SheetExtras = SheetExtras()
 
 
 @dataclass(frozen=True)
@@ -60,10 +65,14 @@ class WorkbookData:
     path: Path
     sheets: dict[str, SheetData]
     template: str = ""  # the template named in the workbook's properties, if any
+    lock_file: str = ""  # Excel's ~$ file beside it: the workbook is open, maybe unsaved
 
 
 # ---------------------------------------------------------------- reading
 
+# Reading a sheet stops after this many non-empty rows, so a huge sheet is refused quickly
+# (the schema's max_rows is the real limit) instead of being read for minutes.
+READ_ROW_LIMIT = 10_000
 # Excel's largest exact integer; whole numbers below it read back as int, as openpyxl gives them.
 _EXACT_INT = 2**53
 # A worksheet cell holding an error value (#N/A, #REF! …): t="e" in the sheet XML, the
@@ -71,7 +80,7 @@ _EXACT_INT = 2**53
 _ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\b[^>]*\bt\s*=\s*["']e["']""")
 
 
-def read_workbook(path: Path) -> WorkbookData:
+def read_workbook(path: Path, row_limit: int = READ_ROW_LIMIT) -> WorkbookData:
     """Read every sheet's values (cached values for formulas); never writes to ``path``.
 
     The reader is python-calamine (Rust), about ten times faster than openpyxl's read-only
@@ -79,48 +88,39 @@ def read_workbook(path: Path) -> WorkbookData:
     turns error cells (#N/A …) into blanks, so a workbook holding any is read with openpyxl,
     which keeps them as text: both readers give the checks the same values.
     """
-    content = _read_bytes(path)
-    package = _open_zip(path, content)
-    category = _category(package)
-    if _has_error_cells(package):
-        return _read_with_openpyxl(path, content, category)
-    return _read_with_calamine(path, content, category)
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The workbook's bytes, read once, or a clear error for a missing or old-format file."""
-    if not path.is_file():
-        raise WorkbookError(_("{file}: file not found."), file=str(path))
-    if path.suffix.lower() == ".xls":
-        raise WorkbookError(
-            _(
-                "{file}: this is an old .xls workbook. Open it in Excel or WPS "
-                "and save it as .xlsx (Excel 工作簿)."
-            ),
-            file=str(path),
-        )
+    check_file_kind(path)
     try:
-        return path.read_bytes()
-    except OSError as exc:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops (extensions, styles); those are
+            # nothing staff can act on, and a bad date serial is caught later as #VALUE!.
+            warnings.simplefilter("ignore")
+            content = path.read_bytes()
+            package = zipfile.ZipFile(io.BytesIO(content))
+            _refuse_entities(package)
+            category = _category(package)
+            read = _openpyxl_sheets if _has_error_cells(package) else _calamine_sheets
+            sheets = read(content, row_limit)
+            extras = scan_sheets(path)
+    except Exception as exc:
+        # openpyxl, calamine and zipfile raise nearly any exception type on a damaged or
+        # hostile file (BadZipFile, zlib.error, KeyError, ParseError, TypeError …); for the
+        # user all of them mean the same thing, so they become one WorkbookError naming it.
         raise _unreadable(path, exc) from exc
+    for name, sheet_extras in extras.items():
+        if name in sheets:
+            sheets[name] = dataclasses.replace(sheets[name], extras=sheet_extras)
+    lock = lock_file(path)
+    return WorkbookData(path, sheets, _template_of(category), lock.name if lock else "")
 
 
-def _unreadable(path: Path, exc: Exception) -> WorkbookError:
-    return WorkbookError(
-        _(
-            "{file}: not a readable .xlsx workbook ({error}). Save it from "
-            "Excel or WPS as .xlsx and try again."
-        ),
-        file=str(path),
-        error=type(exc).__name__,
-    )
+def _refuse_entities(package: zipfile.ZipFile) -> None:
+    """Refuse XML that declares entities (the shape of an XML bomb), as defusedxml does for
+    openpyxl: calamine would not expand them, but Excel never writes them either."""
+    from defusedxml import EntitiesForbidden
 
-
-def _open_zip(path: Path, content: bytes) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile as exc:
-        raise _unreadable(path, exc) from exc
+    for name in package.namelist():
+        if name.endswith((".xml", ".rels")) and b"<!ENTITY" in package.read(name):
+            raise EntitiesForbidden(name, None, None, None, None, None)
 
 
 def _category(package: zipfile.ZipFile) -> str:
@@ -128,10 +128,10 @@ def _category(package: zipfile.ZipFile) -> str:
     from defusedxml.ElementTree import fromstring  # refuses XML bombs, as openpyxl does
 
     try:
-        root = fromstring(package.read("docProps/core.xml"))
-    except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
-        return ""  # no or broken properties: the template is then found by its sheets
-    node = root.find(
+        core = package.read("docProps/core.xml")
+    except KeyError:
+        return ""  # no properties: the template is then found by its sheets
+    node = fromstring(core).find(
         "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}category"
     )
     return (node.text or "") if node is not None else ""
@@ -140,34 +140,31 @@ def _category(package: zipfile.ZipFile) -> str:
 def _has_error_cells(package: zipfile.ZipFile) -> bool:
     """Whether any worksheet holds an error value (#N/A, #REF! …)."""
     names = (n for n in package.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-    try:
-        return any(_ERROR_CELL.search(package.read(name)) for name in names)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return True  # let openpyxl look closer and say what is wrong
+    return any(_ERROR_CELL.search(package.read(name)) for name in names)
 
 
 def _template_of(category: str) -> str:
     return category[len(TEMPLATE_TAG) :] if category.startswith(TEMPLATE_TAG) else ""
 
 
-def _read_with_calamine(path: Path, content: bytes, category: str) -> WorkbookData:
+def _calamine_sheets(content: bytes, row_limit: int) -> dict[str, SheetData]:
     """Every worksheet through python-calamine, values made the same as openpyxl's."""
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    try:
-        with CalamineWorkbook.from_filelike(io.BytesIO(content)) as book:
-            sheets = {
-                meta.name: _sheet_data(
-                    meta.name,
-                    book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False),
-                    hidden=meta.visible != SheetVisibleEnum.Visible,
-                )
-                for meta in book.sheets_metadata
-                if meta.typ == SheetTypeEnum.WorkSheet
-            }
-    except (CalamineError, OSError, ValueError) as exc:
-        raise _unreadable(path, exc) from exc
-    return WorkbookData(path=path, sheets=sheets, template=_template_of(category))
+    with CalamineWorkbook.from_filelike(io.BytesIO(content)) as book:
+        return {
+            meta.name: _sheet_data(
+                meta.name,
+                (
+                    [_as_openpyxl_value(v) for v in row]
+                    for row in book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                ),
+                hidden=meta.visible != SheetVisibleEnum.Visible,
+                row_limit=row_limit,
+            )
+            for meta in book.sheets_metadata
+            if meta.typ == SheetTypeEnum.WorkSheet
+        }
 
 
 def _as_openpyxl_value(value: CellValue) -> CellValue:
@@ -182,49 +179,104 @@ def _as_openpyxl_value(value: CellValue) -> CellValue:
     return value
 
 
-def _read_with_openpyxl(path: Path, content: bytes, category: str) -> WorkbookData:
+def _openpyxl_sheets(content: bytes, row_limit: int) -> dict[str, SheetData]:
     """Every worksheet through openpyxl's read-only mode (cached values for formulas)."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise _unreadable(path, exc) from exc
-    try:
-        sheets = {
-            ws.title: _sheet_data(
-                ws.title, ws.iter_rows(values_only=True), hidden=ws.sheet_state != "visible"
+        sheets = {}
+        for ws in book.worksheets:
+            # The stored dimension may claim A1:XFD1048576 (formatting on whole columns);
+            # dropping it makes openpyxl yield each row only as far as its last cell.
+            ws.reset_dimensions()
+            hidden = ws.sheet_state != "visible"
+            sheets[ws.title] = _sheet_data(
+                ws.title, ws.iter_rows(values_only=True), hidden=hidden, row_limit=row_limit
             )
-            for ws in book.worksheets
-        }
+        return sheets
     finally:
         book.close()
-    return WorkbookData(path=path, sheets=sheets, template=_template_of(category))
 
 
-def _sheet_data(name: str, values: Iterable[Iterable[CellValue]], hidden: bool) -> SheetData:
-    """Rows of values as cells with coordinates (``B7``), trailing empty rows dropped."""
-    rows = []
+def _sheet_data(
+    name: str, values: Iterable[Iterable[CellValue]], *, hidden: bool, row_limit: int
+) -> SheetData:
+    """Rows of values as cells with coordinates (``B7``), at most ``row_limit`` non-empty
+    rows, trailing empty rows dropped."""
+    rows: list[tuple[Cell, ...]] = []
+    filled, truncated = 0, False
     for r, row in enumerate(values, start=1):
-        rows.append(
-            tuple(
-                Cell(_as_openpyxl_value(v), f"{column_letter(c)}{r}")
-                for c, v in enumerate(row, start=1)
-            )
-        )
-    while rows and all(_blank(c.value) for c in rows[-1]):
+        cells = _row_cells(r, tuple(row))
+        rows.append(cells)
+        if cells:
+            filled += 1
+            if filled > row_limit:
+                truncated = True
+                break
+    while rows and not rows[-1]:
         rows.pop()
-    return SheetData(name=name, rows=tuple(rows), hidden=hidden)
+    return SheetData(name=name, rows=tuple(rows), hidden=hidden, truncated=truncated)
 
 
-def column_letter(index: int) -> str:
-    """1 → A, 26 → Z, 27 → AA (kept here so reading needs no openpyxl import)."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _unreadable(path: Path, exc: Exception) -> WorkbookError:
+    """The one message for a workbook that cannot be read, refusing unsafe XML by name."""
+    from defusedxml import DefusedXmlException
+
+    causes = _causes(exc)
+    if any(isinstance(e, DefusedXmlException) for e in causes):
+        return WorkbookError(
+            _(
+                "{file}: the workbook contains XML that could be an attack (entity "
+                "declarations); it was refused. Open it in Excel or WPS and save it as .xlsx."
+            ),
+            file=str(path),
+        )
+    if any(isinstance(e, zipfile.BadZipFile | zlib.error | EOFError) for e in causes):
+        return WorkbookError(
+            _(
+                "{file}: the file is damaged or incomplete (was it copied while still being "
+                "saved?). Copy it again from where it was saved, or open and re-save it."
+            ),
+            file=str(path),
+        )
+    return WorkbookError(
+        _(
+            "{file}: not a readable .xlsx workbook ({error}). Save it from "
+            "Excel or WPS as .xlsx and try again."
+        ),
+        file=str(path),
+        error=type(exc).__name__,
+    )
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it wraps (openpyxl re-raises parse errors as ValueError)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _row_cells(row: int, values: tuple[CellValue, ...]) -> tuple[Cell, ...]:
+    """One row's cells up to its last non-empty one."""
+    last = len(values)
+    while last and _blank(values[last - 1]):
+        last -= 1
+    return tuple(Cell(_unescaped(values[c]), f"{column_letter(c + 1)}{row}") for c in range(last))
+
+
+def _unescaped(value: CellValue) -> CellValue:
+    """Text with Excel's escapes of characters XML cannot hold (_x000B_ for a vertical tab)
+    turned back into those characters, which openpyxl leaves as they are; text cleaning
+    then removes them instead of printing "_x000B_" in the letter."""
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
+    return value
 
 
 def _blank(value: CellValue) -> bool:
@@ -540,3 +592,31 @@ def _data_rows(part: Part, carry: bool) -> list[tuple[CellValue, ...]]:
                 )
             )
     return rows
+
+
+# ---------------------------------------------------------------- corrected copy
+
+
+def write_corrected_copy(source: Path, target: Path, fixes: dict[tuple[str, str], str]) -> int:
+    """Copy ``source`` to ``target`` with the text of some cells replaced; how many changed.
+
+    The copy is a full openpyxl load and save, so formulas, styles, comments and dropdowns
+    stay; a cell whose text is not what was validated (or holds a formula) is left alone.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings(), source.open("rb") as handle:
+            warnings.simplefilter("ignore")  # see read_workbook
+            book = load_workbook(handle)
+    except Exception as exc:  # the same damaged-file family as in read_workbook
+        raise _unreadable(source, exc) from exc
+    changed = 0
+    for (sheet, ref), text in sorted(fixes.items()):
+        cell = book[sheet][ref]
+        if isinstance(cell.value, str) and not cell.value.startswith("="):
+            cell.value = text
+            changed += 1
+    with atomic_path(target) as tmp:
+        book.save(tmp)
+    return changed
