@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.batch import BatchItem, build_many, collect_workbooks, summary_table
+from reportgen.batch import BatchItem, add_pdfs, build_many, collect_workbooks, summary_table
 from reportgen.text import display_width
 
 from .conftest import EXAMPLE
@@ -79,3 +79,30 @@ def test_summary_table_lines_up_chinese_text() -> None:
     ]
     assert columns[0] == columns[1]  # a Chinese character takes two columns
     assert lines[-1] == "已生成 1 个，失败 1 个"
+
+
+def test_pdfs_come_from_one_conversion_per_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reportgen.pdf
+
+    calls: list[tuple[list[str], Path, bool]] = []
+
+    def convert(docxs: list[Path], out_dir: Path, *, pdfa: bool = False) -> list[Path]:
+        calls.append(([d.name for d in docxs], out_dir, pdfa))
+        return [out_dir / (d.stem + ".pdf") for d in docxs]
+
+    monkeypatch.setattr(reportgen.pdf, "convert_to_pdf", convert)
+    items = [
+        BatchItem(Path("a.xlsx"), (tmp_path / "2018" / "a.docx",)),
+        BatchItem(Path("b.xlsx"), (tmp_path / "2018" / "b.docx",)),
+        BatchItem(Path("c.xlsx"), (tmp_path / "2023" / "c.docx",)),
+        BatchItem(Path("bad.xlsx"), error="broken"),
+    ]
+    done = add_pdfs(items, pdfa=True)
+    assert calls == [
+        (["a.docx", "b.docx"], tmp_path / "2018", True),
+        (["c.docx"], tmp_path / "2023", True),
+    ]
+    assert done[1].outputs == (tmp_path / "2018" / "b.docx", tmp_path / "2018" / "b.pdf")
+    assert done[3].outputs == ()

@@ -20,7 +20,7 @@ from reportgen.cli import main
 from reportgen.errors import DocumentError, Severity
 from reportgen.schema import load_schema
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
 Edit = Callable[[Any], None]
 
@@ -284,3 +284,19 @@ def test_cli_check_not_a_docx(tmp_path: Path) -> None:
     path.write_text("no", encoding="utf-8")
     code, _out, err = _run("check", str(path))
     assert code == 2 and err.startswith("reportgen: ") and "Traceback" not in err
+
+
+def test_annual_report_with_year_titles_passes_and_a_missing_part_is_named(
+    tmp_path: Path,
+) -> None:
+    # Its part titles are patterns ({year}年度…, {next_year}年度…): the document shows them filled.
+    [docx] = build_report(EXAMPLE_ANNUAL, output_dir=tmp_path / "out").outputs
+    assert check_document(docx) == []
+    document = Document(str(docx))
+    heading = _paragraph(document, "四、2024年度推进法治政府建设的主要安排")
+    heading.text = "四、下一步工作安排"
+    broken = tmp_path / "broken.docx"
+    document.save(str(broken))
+    findings = [f for f in check_document(broken) if f.code == "section-missing"]
+    assert [f.params["title"] for f in findings] == ["{next_year}年度推进法治政府建设的主要安排"]
+    assert findings[0].cell.startswith("¶") and "五、其他需要报告" in findings[0].cell

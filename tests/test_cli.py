@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -438,3 +439,16 @@ def test_every_broken_workbook_names_the_place_and_writes_nothing(
     assert code == 1 and out == ""
     assert f"错误 {place}" in err and "Traceback" not in err
     _no_output_left(out_dir)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_build_several_with_pdf_writes_a_pdf_beside_each(tmp_path: Path) -> None:
+    from .conftest import EXAMPLE_ANNUAL
+
+    out_dir = tmp_path / "o"
+    code, out, _err = run("build", str(EXAMPLE), str(EXAMPLE_ANNUAL), "-o", str(out_dir), "--pdf")
+    assert code == 0, out
+    for year in ("2018", "2023"):
+        names = sorted(p.suffix for p in (out_dir / year).iterdir())
+        assert names == [".docx", ".pdf"]
+        assert (next((out_dir / year).glob("*.pdf"))).read_bytes().startswith(b"%PDF")

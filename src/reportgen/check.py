@@ -583,35 +583,59 @@ def _check_sections(checker: _Checker, parts: list[Part]) -> None:
                 found=number.group(0),
                 wanted=_chinese(index) + "、",
             )
-    expected = [spec.title for spec in checker.schema.parts]
-    found = [t for t in titles if t in expected]
-    for spec in checker.schema.parts:
-        if spec.required and spec.title not in titles:
+    specs = checker.schema.parts
+    found = [i for i in (_part_index(specs, t) for t in titles) if i is not None]
+    for index, spec in enumerate(specs):
+        if spec.required and index not in found:
             checker.add(
                 "section-missing",
                 _("The part “{title}” that the {template} template requires is missing."),
                 _("Add it as a level-1 heading (一、{title}) in its place."),
-                _before(parts, spec.title, expected, titles),
+                _before(parts, index, specs),
                 title=spec.title,
                 template=checker.schema.name,
             )
-    if found != sorted(found, key=expected.index):
+    if found != sorted(found):
         checker.add(
             "section-order",
             _("The parts are not in the template's order: {found}."),
             _("Put them in this order: {wanted}."),
             "",
-            found="、".join(found),
-            wanted="、".join(expected),
+            found="、".join(
+                titles[titles.index(t)] for t in titles if _part_index(specs, t) is not None
+            ),
+            wanted="、".join(spec.title for spec in specs),
         )
 
 
-def _before(parts: list[Part], title: str, expected: list[str], titles: list[str]) -> str:
+def _title_pattern(title: str) -> re.Pattern[str]:
+    """A part title of the schema as a pattern: {year} and {next_year} match any four-digit
+    year, other fields any text (the document shows them filled: 2023年度…主要举措和成效)."""
+    import string
+
+    pieces = []
+    for literal, name, _spec, _conv in string.Formatter().parse(title):
+        pieces.append(re.escape(literal))
+        if name:
+            pieces.append(r"\d{4}" if name in ("year", "next_year") else ".+?")
+    return re.compile("".join(pieces))
+
+
+def _part_index(specs: tuple[Any, ...], heading: str) -> int | None:
+    """Which of the schema's parts a level-1 heading is, or None."""
+    return next(
+        (i for i, spec in enumerate(specs) if _title_pattern(spec.title).fullmatch(heading)),
+        None,
+    )
+
+
+def _before(parts: list[Part], index: int, specs: tuple[Any, ...]) -> str:
     """Where a missing part belongs: before the heading of the next part present."""
-    later = expected[expected.index(title) + 1 :]
     for part in parts:
-        if part.role == "一级标题" and _HEADING1.sub("", part.text.strip()) in later:
-            return part.place
+        if part.role == "一级标题":
+            found = _part_index(specs, _HEADING1.sub("", part.text.strip()))
+            if found is not None and found > index:
+                return part.place
     return ""
 
 
