@@ -9,10 +9,11 @@ EXAMPLE_ANNUAL := inputs/example-annual.xlsx
 .PHONY: demo test lint bench clean template example catalog
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
-	touch $(STAMP)
+	@echo "Setting up $(VENV) (python -m venv, pip install -e '.[dev]'); log: $(VENV)/install.log"
+	@$(PY) -m venv $(VENV)
+	@( $(BIN)/python -m pip install --upgrade pip && $(BIN)/python -m pip install -e '.[dev]' ) \
+		> $(VENV)/install.log 2>&1 || { tail -30 $(VENV)/install.log; exit 1; }
+	@touch $(STAMP)
 
 demo: $(STAMP)  ## set up, build both example reports and say where they went
 	$(BIN)/reportgen build $(EXAMPLE) -o build
