@@ -298,5 +298,5 @@ def test_annual_report_with_year_titles_passes_and_a_missing_part_is_named(
     broken = tmp_path / "broken.docx"
     document.save(str(broken))
     findings = [f for f in check_document(broken) if f.code == "section-missing"]
-    assert [f.params["title"] for f in findings] == ["{next_year}年度推进法治政府建设的主要安排"]
+    assert [f.params["title"] for f in findings] == ["××××年度推进法治政府建设的主要安排"]
     assert findings[0].cell.startswith("¶") and "五、其他需要报告" in findings[0].cell

@@ -592,7 +592,7 @@ def _check_sections(checker: _Checker, parts: list[Part]) -> None:
                 _("The part “{title}” that the {template} template requires is missing."),
                 _("Add it as a level-1 heading (一、{title}) in its place."),
                 _before(parts, index, specs),
-                title=spec.title,
+                title=_display_title(spec.title),
                 template=checker.schema.name,
             )
     if found != sorted(found):
@@ -604,8 +604,18 @@ def _check_sections(checker: _Checker, parts: list[Part]) -> None:
             found="、".join(
                 titles[titles.index(t)] for t in titles if _part_index(specs, t) is not None
             ),
-            wanted="、".join(spec.title for spec in specs),
+            wanted="、".join(_display_title(spec.title) for spec in specs),
         )
+
+
+def _display_title(title: str) -> str:
+    """A part title for a message: its fields shown as ×××× (××××年度…主要安排)."""
+    import string
+
+    return "".join(
+        literal + ("××××" if name else "")
+        for literal, name, _spec, _conv in string.Formatter().parse(title)
+    )
 
 
 def _title_pattern(title: str) -> re.Pattern[str]:
