@@ -54,6 +54,15 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format: text for people, json for programs.",
+)
+
 template_option = click.option(
     "--template",
     "-t",
@@ -145,14 +154,7 @@ def _carry(
 @main.command()
 @click.argument("path", type=EXISTING_FILE)
 @template_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @click.option(
     "--fix",
     "fix_to",
@@ -395,14 +397,7 @@ def import_(source: Path, output: Path | None, template: str | None, force: bool
 @click.argument("old", type=EXISTING_FILE)
 @click.argument("new", type=EXISTING_FILE)
 @template_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @click.option(
     "--html",
     "html_path",
@@ -434,14 +429,7 @@ def diff(old: Path, new: Path, template: str | None, fmt: str, html_path: Path |
 @main.command()
 @click.argument("path", type=EXISTING_FILE)
 @template_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @handles_errors
 def check(path: Path, template: str | None, fmt: str) -> None:
     """Check a .docx (made by reportgen or edited by hand) against GB/T 9704 and its

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -690,16 +691,8 @@ def _number(cell: Cell, sheet: str, findings: Findings, required: bool) -> float
     try:
         number = float(text)
     except ValueError:
-        findings.error(
-            "not-number",
-            _("'{value}' is not a number."),
-            _("Type digits only, such as 1234 or 98.5; put the unit in 单位."),
-            sheet=sheet,
-            cell=cell.ref,
-            value=text,
-        )
-        return None
-    if number != number or number in (float("inf"), float("-inf")):
+        number = math.nan
+    if not math.isfinite(number):  # words, or nan/inf that float() would accept
         findings.error(
             "not-number",
             _("'{value}' is not a number."),
