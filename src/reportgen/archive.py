@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 from reportgen.errors import Finding, OutputError, ReportgenError, ValidationFailed
 from reportgen.i18n import _, translate
 from reportgen.model import Report
-from reportgen.output import safe_filename
+from reportgen.output import safe_filename, staging_folder
 
 METADATA = "metadata.json"
 CHECKSUM = "sha256"
@@ -78,7 +77,7 @@ def archive_report(
     from reportgen import api
 
     content = _read_source(workbook)
-    staging = _staging(output_dir)
+    staging = staging_folder(output_dir, "archive")
     try:
         source = staging / workbook.name
         source.write_bytes(content)
@@ -116,17 +115,6 @@ def _as_given(findings: list[Finding], copy: Path, given: Path) -> tuple[Finding
     from dataclasses import replace
 
     return tuple(replace(f, file=str(given)) if f.file == str(copy) else f for f in findings)
-
-
-def _staging(output_dir: Path) -> Path:
-    """A temporary folder inside ``output_dir``: the bag is renamed from it, never copied."""
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=".reportgen-archive-", dir=output_dir))
-    except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"), file=str(output_dir), error=exc.strerror or ""
-        ) from exc
 
 
 def _refuse_existing(target: Path) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -27,6 +26,7 @@ from typing import Any
 
 from reportgen.errors import Finding, OutputError, ReportgenError, ValidationFailed
 from reportgen.i18n import _, translate
+from reportgen.output import staging_folder
 from reportgen.text import display_width
 
 WORKBOOK_SUFFIX = ".xlsx"
@@ -108,7 +108,7 @@ def build_many(
 ) -> list[BatchItem]:
     """Build every workbook, ``jobs`` at a time (default: the machine's cores); one outcome
     per workbook, in the order given. ``build_options`` pass on to ``api.build_report``."""
-    staging = _staging_folder(output_dir)
+    staging = staging_folder(output_dir, "batch")
     try:
         tasks = [
             _Task(path, staging / str(n), template, dict(build_options or {}))
@@ -118,19 +118,6 @@ def build_many(
         return _move_into_place(items, tasks, output_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _staging_folder(output_dir: Path) -> Path:
-    """A private folder inside ``output_dir``, so outputs are renamed, never copied, into place."""
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=".reportgen-batch-", dir=output_dir))
-    except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"),
-            file=str(output_dir),
-            error=exc.strerror or str(exc),
-        ) from exc
 
 
 def _run(tasks: list[_Task], jobs: int, on_done: Callable[[BatchItem], None]) -> list[BatchItem]:

@@ -84,3 +84,17 @@ def _remove_empty(folders: list[Path]) -> None:
     for folder in folders:
         with contextlib.suppress(OSError):
             folder.rmdir()
+
+
+def staging_folder(output_dir: Path, kind: str) -> Path:
+    """A private hidden folder inside ``output_dir`` (``.reportgen-<kind>-…``): what is built
+    there is renamed into place, never copied, so a failure leaves nothing half-written."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".reportgen-{kind}-", dir=output_dir))
+    except OSError as exc:
+        raise OutputError(
+            _("Cannot write to {file}: {error}"),
+            file=str(output_dir),
+            error=exc.strerror or str(exc),
+        ) from exc
