@@ -452,3 +452,18 @@ def test_build_several_with_pdf_writes_a_pdf_beside_each(tmp_path: Path) -> None
         names = sorted(p.suffix for p in (out_dir / year).iterdir())
         assert names == [".docx", ".pdf"]
         assert (next((out_dir / year).glob("*.pdf"))).read_bytes().startswith(b"%PDF")
+
+
+def test_diff_html_onto_a_compared_workbook_is_refused(
+    edited: Callable[..., Path], example: Path
+) -> None:
+    changed = edited({("主要工作", "D2"): "强化党委领导"})
+    before = _digest(example)
+    code, out, err = run(
+        "diff", str(example), str(changed), "--html", str(example), "--format", "json"
+    )
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"reportgen: {example} 是参与比对的工作簿之一；请给网页另起一个名字，如 changes.html。"
+    )
+    assert _digest(example) == before
