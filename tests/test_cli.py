@@ -276,11 +276,28 @@ def test_import_reports_unplaced_lines(tmp_path: Path) -> None:
 
 
 def test_import_of_an_unknown_kind_of_file(tmp_path: Path) -> None:
+    path = tmp_path / "report.odt"
+    path.write_bytes(b"PK\x03\x04")
+    code, _out, err = run("import", str(path))
+    assert code == 2
+    assert err.strip() == f"reportgen: {path}：不能导入这种文件，请使用 .docx 或 .txt。"
     path = tmp_path / "report.pdf"
     path.write_bytes(b"%PDF")
     code, _out, err = run("import", str(path))
     assert code == 2
-    assert err.strip() == f"reportgen: {path}：不能导入这种文件，请使用 .docx 或 .txt。"
+    assert err.strip() == (
+        f"reportgen: {path}：不能导入 PDF。请打开它，把全部文字复制到一个 .txt 文件"
+        "（或用 WPS 另存为 .docx），再导入那个文件。"
+    )
+
+
+def test_import_of_an_empty_text_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "2018.txt"
+    path.write_bytes(b"")
+    code, out, err = run("import", str(path))
+    assert (code, out) == (2, "")
+    assert err.strip() == f"reportgen: {path}：文件中没有可导入的文字。请确认选对了文件。"
+    assert not (tmp_path / "2018.xlsx").exists()
 
 
 def test_init_from_last_year(example: Path, tmp_path: Path) -> None:
