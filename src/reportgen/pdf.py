@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from reportgen.errors import ConversionError
+from reportgen.filekind import MISSING, PDF, require_docx, sniff
 from reportgen.i18n import _
 from reportgen.output import atomic_path
 
@@ -75,8 +76,8 @@ def convert_to_pdf(
 def _check_sources(sources: list[Path]) -> None:
     """Refuse missing inputs and two inputs that would make the same PDF name."""
     for path in sources:
-        if not path.is_file():
-            raise ConversionError(_("{file}: no such file."), file=str(path))
+        # LibreOffice would turn an empty or wrong file into a blank PDF and exit 0
+        require_docx(path, ConversionError)
     stems = [p.stem for p in sources]
     for stem in stems:
         if stems.count(stem) > 1:
@@ -144,6 +145,10 @@ def preview_pages(pdf: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
     """One PNG a page, ``out_dir/<stem>-<page>.png``, in page order."""
     if not pdf.is_file():
         raise ConversionError(_("{file}: no such file."), file=str(pdf))
+    if sniff(pdf) != PDF:
+        raise ConversionError(
+            _("{file}: this is not a PDF. Preview takes a .docx or a .pdf."), file=str(pdf)
+        )
     program = pdftoppm()
     with tempfile.TemporaryDirectory(prefix="reportgen-png-") as work:
         root = Path(work) / pdf.stem
@@ -176,7 +181,7 @@ def _move(made: Path, out_dir: Path) -> Path:
 
 def preview(path: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
     """PNG pages of a .pdf, or of a .docx (converted to PDF in a temporary folder first)."""
-    if path.suffix.lower() != ".docx":
+    if sniff(path) in (PDF, MISSING):
         return preview_pages(path, out_dir, dpi)
     with tempfile.TemporaryDirectory(prefix="reportgen-preview-") as work:
         [pdf] = convert_to_pdf([path], Path(work))
