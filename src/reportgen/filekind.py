@@ -48,17 +48,19 @@ def sniff(path: Path) -> str:
 
 
 def _package_kind(path: Path) -> str:
-    """A zip: a Word document, an Excel workbook, another zip, or a damaged one."""
+    """A zip: a Word document, an Excel workbook, another Office file (OTHER), an ordinary
+    zip, or a damaged one."""
     try:
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return DAMAGED
-    if "word/document.xml" in names:
+    if any(name.startswith("word/") for name in names):
         return DOCX
-    if "xl/workbook.xml" in names:
+    if any(name.startswith("xl/") for name in names):
         return XLSX
-    return ZIP
+    # every Office package has [Content_Types].xml; one without is an ordinary zip
+    return OTHER if "[Content_Types].xml" in names else ZIP
 
 
 def require_docx(path: Path, error: type[ReportgenError]) -> None:
