@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import sys
 import types
 from collections.abc import Callable, Sequence
@@ -235,3 +237,17 @@ def test_page_count_of_a_real_libreoffice_pdf(tmp_path: Path) -> None:
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert f"Pages:{' ' * 11}{pages}" in info
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_the_bag_is_readable_by_others_as_the_umask_allows(example: Path, tmp_path: Path) -> None:
+    # The bag is renamed from a mkdtemp folder (0700): an archive nobody else could open.
+    old_mask = os.umask(0o022)
+    try:
+        bag = archive_report(example, tmp_path / "a").bag
+    finally:
+        os.umask(old_mask)
+    modes = {p.relative_to(bag).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in bag.rglob("*")}
+    modes["."] = stat.S_IMODE(bag.stat().st_mode)
+    assert {m for name, m in modes.items() if (bag / name).is_dir()} == {0o755}
+    assert {m for name, m in modes.items() if (bag / name).is_file()} == {0o644}

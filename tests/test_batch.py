@@ -106,3 +106,21 @@ def test_pdfs_come_from_one_conversion_per_output_folder(
     ]
     assert done[1].outputs == (tmp_path / "2018" / "b.docx", tmp_path / "2018" / "b.pdf")
     assert done[3].outputs == ()
+
+
+def test_a_write_failure_names_the_output_not_the_staging_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from reportgen import api
+    from reportgen.errors import OutputError
+
+    def full_disk(_workbook: Path, output_dir: Path, **_options: object) -> None:
+        staged = output_dir / "2018" / f"{TITLE}.docx"
+        raise OutputError("Cannot write to {file}: the disk is full.", file=str(staged))
+
+    monkeypatch.setattr(api, "build_report", full_disk)
+    out = tmp_path / "out"
+    [item] = build_many([EXAMPLE], out, jobs=1)
+    assert item.error_line("en") == (
+        f"{EXAMPLE}: Cannot write to {out / '2018' / TITLE}.docx: the disk is full."
+    )

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import Finding, OutputError, ReportgenError, ValidationFailed
+from reportgen.errors import Finding, ReportgenError, ValidationFailed
 from reportgen.i18n import _, translate
 from reportgen.model import Report
-from reportgen.output import safe_filename
+from reportgen.output import safe_filename, write_error
 
 METADATA = "metadata.json"
 CHECKSUM = "sha256"
@@ -124,9 +124,7 @@ def _staging(output_dir: Path) -> Path:
         output_dir.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=".reportgen-archive-", dir=output_dir))
     except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"), file=str(output_dir), error=exc.strerror or ""
-        ) from exc
+        raise write_error(output_dir, exc) from exc
 
 
 def _refuse_existing(target: Path) -> None:
@@ -300,11 +298,19 @@ def _move_into_place(staging: Path, target: Path) -> None:
     _refuse_existing(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _open_folders(staging)
         os.rename(staging, target)
     except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or ""
-        ) from exc
+        raise write_error(target, exc) from exc
+
+
+def _open_folders(bag: Path) -> None:
+    """Give the bag and its data/ folder a new folder's permissions (0777 less the umask):
+    both were made by mkdtemp (ours and bagit's), which makes them private (0700)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    for folder in (bag, *(p for p in bag.rglob("*") if p.is_dir())):
+        folder.chmod(0o777 & ~mask)
 
 
 # ---------------------------------------------------------------- verifying a bag

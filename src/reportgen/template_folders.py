@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reportgen.errors import OutputError, TemplateError
 from reportgen.i18n import _, translate
+from reportgen.output import write_error
 from reportgen.schema import (
     DEFAULT_TEMPLATE,
     Schema,
@@ -104,9 +105,7 @@ def _copy_whole(origin: Path, target: Path, name: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".reportgen-", dir=target.parent))
     except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or str(exc)
-        ) from exc
+        raise write_error(target, exc) from exc
     try:
         shutil.copytree(
             origin,
@@ -119,9 +118,7 @@ def _copy_whole(origin: Path, target: Path, name: str) -> None:
         tmp.chmod(0o755)
         os.rename(tmp, target)
     except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or str(exc)
-        ) from exc
+        raise write_error(target, exc) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
