@@ -35,7 +35,7 @@ CORE_FIELDS = ("issuer", "recipient", "year", "signature_date", "intro", "closin
 # "{next_year}年度推进法治政府建设的主要安排".
 DERIVED_VALUES = ("next_year",)
 # A template name tags the workbooks made from it (类别 reportgen:<name>) and names its folder.
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # 64 at most: a folder name everywhere
 _TOML_LINE = re.compile(r"\(at line (\d+)")
 
 

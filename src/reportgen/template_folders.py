@@ -83,7 +83,7 @@ def new_template(name: str, source: str | Path = DEFAULT_TEMPLATE, into: Path = 
     """
     if not is_template_name(name):
         raise TemplateError(
-            _("'{name}' cannot be a template name: use letters, digits, - and _."), name=name
+            _("'{name}' cannot be a template name: use up to 64 letters, digits, - and _."), name=name
         )
     if name in builtin_template_names():
         raise TemplateError(
