@@ -484,3 +484,14 @@ def test_diff_html_onto_a_compared_workbook_is_refused(
         f"reportgen: {example} 是参与比对的工作簿之一；请给网页另起一个名字，如 changes.html。"
     )
     assert _digest(example) == before
+
+
+def test_init_without_xlsx_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "2019"
+    code, out, err = run("init", str(target))
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        f"reportgen: {target}：工作簿的文件名必须以 .xlsx 结尾，否则 Excel 和 WPS 打不开。"
+        f"可改为：{target}.xlsx"
+    )
+    assert list(tmp_path.iterdir()) == []
