@@ -193,7 +193,7 @@ def read_schema(folder: Path) -> tuple[Schema | None, list[SchemaProblem]]:
     """The schema in ``folder`` and every problem found in it; the schema is None if any."""
     path = folder / "schema.toml"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad writes a BOM
     except UnicodeDecodeError:
         return None, [SchemaProblem(_("The file is not UTF-8 text; save it as UTF-8."))]
     except OSError as exc:

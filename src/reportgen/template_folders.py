@@ -83,7 +83,8 @@ def new_template(name: str, source: str | Path = DEFAULT_TEMPLATE, into: Path = 
     """
     if not is_template_name(name):
         raise TemplateError(
-            _("'{name}' cannot be a template name: use up to 64 letters, digits, - and _."), name=name
+            _("'{name}' cannot be a template name: use up to 64 letters, digits, - and _."),
+            name=name,
         )
     if name in builtin_template_names():
         raise TemplateError(
@@ -125,7 +126,7 @@ def _copy_whole(origin: Path, target: Path, name: str) -> None:
 
 def _rename_schema(path: Path, name: str) -> None:
     """Set the copy's ``name`` line, keeping every comment and the rest of the file as it is."""
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     lines = text.splitlines(keepends=True)
     index = key_line(text, ("name",)) - 1
     lines[index] = f'name = "{name}"\n'
