@@ -205,9 +205,44 @@ def test_an_unreadable_workbook_is_named_as_given(tmp_path: Path, content: bytes
 
 def test_verify_something_that_is_not_a_bag(tmp_path: Path) -> None:
     code, _out, err = run("archive", "--verify", str(tmp_path))
-    assert code == 2 and err.startswith(
-        f"reportgen: {tmp_path} 不是 reportgen 能读取的 BagIt 归档包"
+    assert code == 2
+    assert err.strip() == (
+        f"reportgen: {tmp_path} 不是归档包：其中没有 bagit.txt。"
+        "请给出 archive 输出的那个文件夹（归档目录/年度/标题）。"
     )
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_verify_of_the_archive_folder_points_to_its_bags(example: Path, tmp_path: Path) -> None:
+    bag = archive_report(example, tmp_path / "a").bag
+    with pytest.raises(ReportgenError) as caught:
+        verify_bag(tmp_path / "a")
+    assert caught.value.text("en") == (
+        f"{tmp_path / 'a'} is not a bag but holds 1 bag(s); check each one, e.g.: "
+        f"reportgen archive --verify {bag}"
+    )
+
+
+def test_verify_of_a_file_or_nothing(tmp_path: Path) -> None:
+    with pytest.raises(ReportgenError) as caught:
+        verify_bag(tmp_path / "nope")
+    assert caught.value.text("en") == f"{tmp_path / 'nope'}: no such folder."
+    (tmp_path / "a.xlsx").write_bytes(b"x")
+    with pytest.raises(ReportgenError) as caught:
+        verify_bag(tmp_path / "a.xlsx")
+    assert caught.value.text("en") == (
+        f"{tmp_path / 'a.xlsx'} is a file, not a bag. Give the folder that archive printed "
+        "(ARCHIVE/<year>/<title>)."
+    )
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_a_deleted_metadata_file_is_named_once(example: Path, tmp_path: Path) -> None:
+    bag = archive_report(example, tmp_path / "a").bag
+    (bag / "data" / "metadata.json").unlink()
+    assert [p.text("en") for p in verify_bag(bag).problems] == [
+        "data/metadata.json: listed in the manifest but missing."
+    ]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")

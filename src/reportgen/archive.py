@@ -358,6 +358,19 @@ def verify_bag(path: Path) -> Verification:
 
 
 def _open_bag(bagit: Any, path: Path) -> Any:
+    """The bag at ``path``, or an error saying what the path is instead and where bags are."""
+    if not path.exists():
+        raise ArchiveError(_("{file}: no such folder."), file=str(path))
+    if not path.is_dir():
+        raise ArchiveError(
+            _(
+                "{file} is a file, not a bag. Give the folder that archive printed "
+                "(ARCHIVE/<year>/<title>)."
+            ),
+            file=str(path),
+        )
+    if not (path / "bagit.txt").is_file():
+        raise _not_a_bag(path)
     try:
         return bagit.Bag(str(path))
     except bagit.BagError as exc:
@@ -366,6 +379,29 @@ def _open_bag(bagit: Any, path: Path) -> Any:
             file=str(path),
             error=str(exc),
         ) from exc
+
+
+def _not_a_bag(folder: Path) -> ArchiveError:
+    """A folder without bagit.txt: perhaps the archive folder that holds the bags."""
+    bags = sorted(p.parent for p in folder.glob("*/*/bagit.txt"))
+    bags = bags or sorted(p.parent for p in folder.glob("*/bagit.txt"))
+    if bags:
+        return ArchiveError(
+            _(
+                "{file} is not a bag but holds {count} bag(s); check each one, e.g.: "
+                "reportgen archive --verify {example}"
+            ),
+            file=str(folder),
+            count=len(bags),
+            example=str(bags[0]),
+        )
+    return ArchiveError(
+        _(
+            "{file} is not a bag: it has no bagit.txt. Give the folder that archive printed "
+            "(ARCHIVE/<year>/<title>)."
+        ),
+        file=str(folder),
+    )
 
 
 def _manifest_problems(bag: Any, root: Path) -> list[Problem]:
@@ -397,6 +433,8 @@ def _digest(path: Path, algorithm: str) -> str:
 def _metadata_problems(root: Path) -> list[Problem]:
     """Files whose SHA-256 differs from what metadata.json recorded."""
     name = f"data/{METADATA}"
+    if not (root / name).exists():
+        return []  # the manifest check names it as missing
     try:
         metadata = json.loads((root / name).read_text(encoding="utf-8"))
         entries = [(e["路径"], e["SHA-256"]) for e in metadata["文件"]]
