@@ -18,7 +18,7 @@ from reportgen import pdf as pdf_module
 from reportgen.api import build_report
 from reportgen.cli import main
 from reportgen.context import NO_LINE_END, NO_LINE_START
-from reportgen.errors import ConversionError
+from reportgen.errors import ConversionError, OutputError
 from reportgen.pdf import convert_to_pdf, preview_pages
 
 from .conftest import EXAMPLE
@@ -346,3 +346,36 @@ def test_preview_of_neither_docx_nor_pdf_is_refused(tmp_path: Path) -> None:
     assert caught.value.text("en") == (
         f"{text}: this is not a PDF. Preview takes a .docx or a .pdf."
     )
+
+
+_WRITES_PDFS = """
+import sys
+from pathlib import Path
+args = sys.argv[1:]
+out = Path(args[args.index("--outdir") + 1])
+out.mkdir(parents=True, exist_ok=True)
+for source in args[args.index("--outdir") + 2:]:
+    (out / (Path(source).stem + ".pdf")).write_bytes(b"%PDF-1.4 fake")
+"""
+
+
+def test_several_pdfs_are_written_all_or_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(pdf_module, "soffice", _fake_soffice(tmp_path, _WRITES_PDFS))
+    sources = [_tiny_docx(tmp_path / f"{name}.docx") for name in ("a", "b", "c")]
+    real_move, calls = shutil.move, []
+
+    def disk_full_on_the_second(src: str, dst: str) -> str:
+        calls.append(src)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_move(src, dst)
+
+    monkeypatch.setattr(pdf_module.shutil, "move", disk_full_on_the_second)
+    out = tmp_path / "out"
+    with pytest.raises(OutputError, match="disk is full"):
+        convert_to_pdf(sources, out)
+    assert not out.exists()  # not a.pdf alone
+    monkeypatch.setattr(pdf_module.shutil, "move", real_move)
+    assert [p.name for p in convert_to_pdf(sources, out)] == ["a.pdf", "b.pdf", "c.pdf"]
