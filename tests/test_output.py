@@ -138,6 +138,7 @@ def test_a_file_in_the_way_of_a_folder_is_named(tmp_path: Path) -> None:
         (errno.EACCES, "the folder is read-only, or you may not write there"),
         (errno.ENOSPC, "the disk is full"),
         (errno.ENAMETOOLONG, "the name is too long"),
+        (errno.EISDIR, "a folder of that name is in the way"),
     ],
 )
 def test_common_os_errors_are_explained(code: int, reason: str, tmp_path: Path) -> None:
@@ -151,3 +152,14 @@ def test_a_too_long_folder_name_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as caught, atomic_path(tmp_path / ("长" * 300) / "x.docx"):
         pass
     assert "the name is too long" in caught.value.text("en")
+
+
+def test_a_folder_where_the_file_goes_is_named(tmp_path: Path) -> None:
+    target = tmp_path / "2018" / "函.docx"
+    target.mkdir(parents=True)
+    with pytest.raises(OutputError) as caught, atomic_path(target) as tmp:
+        tmp.write_bytes(b"x")
+    assert caught.value.text("en") == (
+        f"Cannot write to {target}: a folder of that name is in the way. Move or rename it."
+    )
+    assert [p.name for p in (tmp_path / "2018").iterdir()] == ["函.docx"]

@@ -125,6 +125,9 @@ _OS_REASONS = {
     errno.EPERM: _READ_ONLY,
     errno.EROFS: _READ_ONLY,
     errno.ENOSPC: _("Cannot write to {file}: the disk is full. Free some space and try again."),
+    errno.EISDIR: _(
+        "Cannot write to {file}: a folder of that name is in the way. Move or rename it."
+    ),
     errno.ENAMETOOLONG: _(
         "Cannot write to {file}: the name is too long. Choose a shorter name or folder."
     ),
