@@ -195,7 +195,14 @@ def read_schema(folder: Path) -> tuple[Schema | None, list[SchemaProblem]]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # Notepad writes a BOM
     except UnicodeDecodeError:
-        return None, [SchemaProblem(_("The file is not UTF-8 text; save it as UTF-8."))]
+        return None, [
+            SchemaProblem(
+                _(
+                    "The file is not UTF-8 text (perhaps GBK, Notepad's 'ANSI'); save it as UTF-8 "
+                    "(Notepad: File › Save As, Encoding: UTF-8)."
+                )
+            )
+        ]
     except OSError as exc:
         raise TemplateError(
             _("Cannot read {file}: {error}"), file=str(path), error=exc.strerror or str(exc)
