@@ -286,3 +286,16 @@ def test_the_bag_is_readable_by_others_as_the_umask_allows(example: Path, tmp_pa
     modes["."] = stat.S_IMODE(bag.stat().st_mode)
     assert {m for name, m in modes.items() if (bag / name).is_dir()} == {0o755}
     assert {m for name, m in modes.items() if (bag / name).is_file()} == {0o644}
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+@pytest.mark.parametrize("name", ["metadata.json", f"{TITLE}.docx", "2018"])
+def test_a_workbook_named_like_another_payload_file_is_kept(tmp_path: Path, name: str) -> None:
+    # Named metadata.json, the workbook was overwritten by the metadata in its own bag,
+    # which then failed --verify.
+    workbook = tmp_path / name
+    shutil.copy(EXAMPLE, workbook)
+    bag = archive_report(workbook, tmp_path / "a").bag
+    kept = bag / "data" / (Path(name).stem + ".xlsx")
+    assert kept.read_bytes() == EXAMPLE.read_bytes()
+    assert verify_bag(bag).ok

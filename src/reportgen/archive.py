@@ -80,7 +80,7 @@ def archive_report(
     content = _read_source(workbook)
     staging = _staging(output_dir)
     try:
-        source = staging / workbook.name
+        source = staging / archived_name(workbook)
         source.write_bytes(content)
         result = api.validate(source, template)
         if result.report is None:
@@ -95,6 +95,15 @@ def archive_report(
         shutil.rmtree(staging, ignore_errors=True)
     payload = tuple(target / "data" / f.name for f in files)
     return ArchiveResult(target, payload, pdf, _as_given(result.findings, source, workbook))
+
+
+def archived_name(workbook: Path) -> str:
+    """The workbook's name in the bag, always ending in .xlsx: a workbook named
+    ``metadata.json`` or ``<title>.docx`` must not overwrite, or be overwritten by, the
+    bag's other files (its original name is kept in bag-info.txt)."""
+    if workbook.suffix.lower() == ".xlsx":
+        return workbook.name
+    return workbook.stem + ".xlsx"
 
 
 def bag_path(output_dir: Path, report: Report) -> Path:
