@@ -379,3 +379,14 @@ def test_several_pdfs_are_written_all_or_none(
     assert not out.exists()  # not a.pdf alone
     monkeypatch.setattr(pdf_module.shutil, "move", real_move)
     assert [p.name for p in convert_to_pdf(sources, out)] == ["a.pdf", "b.pdf", "c.pdf"]
+
+
+def test_build_with_pdf_but_no_libreoffice_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The .docx used to be written first, then the run failed with exit 2 for the PDF,
+    # leaving a letter the user was told had failed.
+    monkeypatch.setattr(pdf_module.shutil, "which", lambda _name: None)
+    with pytest.raises(ConversionError, match="soffice"):
+        build_report(EXAMPLE, output_dir=tmp_path / "out", pdf=True)
+    assert not (tmp_path / "out").exists()

@@ -262,6 +262,14 @@ def renamed(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
     return (item for item in items if item.renamed_after is not None)
 
 
+def require_pdf_tools() -> None:
+    """Stop before building anything when the PDFs asked for cannot be made (no LibreOffice),
+    rather than after every .docx is written."""
+    from reportgen.pdf import soffice
+
+    soffice()
+
+
 def add_pdfs(items: list[BatchItem], *, pdfa: bool = False) -> list[BatchItem]:
     """A PDF beside every .docx built, in one LibreOffice run per output folder rather than
     one per document (starting LibreOffice costs more than converting a letter)."""

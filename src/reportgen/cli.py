@@ -511,7 +511,8 @@ def _build_many(
     from reportgen import batch
 
     docx_options = {**options, "pdf": False, "pdfa": False}
-
+    if options["pdf"] or options["pdfa"]:
+        batch.require_pdf_tools()
     workbooks = batch.collect_workbooks(paths)
     if not workbooks:
         raise OutputError(
