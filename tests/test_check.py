@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -278,6 +279,16 @@ def test_a_damaged_part_is_a_clean_error(built: Path, tmp_path: Path) -> None:
         f"{path}: the file is damaged or incomplete (was it copied while still being saved?). "
         "Copy it again from where it was saved, or open and re-save it."
     )
+
+
+def test_a_package_without_its_document_part_is_damaged(built: Path, tmp_path: Path) -> None:
+    path = tmp_path / "partless.docx"
+    with zipfile.ZipFile(built) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            if name != "word/document.xml":
+                target.writestr(name, source.read(name))
+    with pytest.raises(DocumentError, match="damaged or incomplete"):
+        check_document(path)
 
 
 def _cut_styles(name: str, data: bytes) -> bytes:

@@ -157,9 +157,10 @@ def _open(path: Path) -> Any:
     require_docx(path, DocumentError)
     try:
         return Document(str(path))
-    except (XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (XMLSyntaxError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # KeyError: a part the package lists is not in it
         raise damaged(path, DocumentError) from exc
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, ValueError) as exc:
         raise DocumentError(
             _("{file} is not a Word document (.docx): {error}"), file=str(path), error=str(exc)
         ) from exc

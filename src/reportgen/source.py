@@ -136,9 +136,10 @@ def _open_docx(path: Path) -> Any:
     require_docx(path, SourceError)
     try:
         return Document(str(path))
-    except (XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (XMLSyntaxError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # KeyError: a part the package lists is not in it
         raise damaged(path, SourceError) from exc
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, ValueError) as exc:
         raise SourceError(
             _(
                 "{file}: not a readable .docx document ({error}). Save it from Word or WPS as .docx."
