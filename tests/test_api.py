@@ -317,3 +317,12 @@ def test_huge_sheets_are_refused_quickly_not_read_for_minutes(tmp_path: Path) ->
     with pytest.raises(ValidationFailed) as failed:
         build_report(path, output_dir=tmp_path / "out")
     assert "too-many-rows" in {f.code for f in failed.value.findings}
+
+
+def test_a_tab_in_a_cell_is_cleaned_not_reported_missing(edited: Any, tmp_path: Path) -> None:
+    # The tab became a <w:tab/> gap in the letter, and the text check then said the point
+    # was "not in the document: the template has no place for it".
+    path = edited({("主要工作", "E2"): "甲乙\t丙丁。"})
+    result = build_report(path, output_dir=tmp_path / "out")
+    assert [(f.code, f.cell) for f in result.warnings] == [("text-cleaned", "E2")]
+    assert "一是强化组织领导。甲乙丙丁。" in docx_text(result.outputs[0])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import sys
 import types
 from collections.abc import Callable, Sequence
@@ -203,9 +205,44 @@ def test_an_unreadable_workbook_is_named_as_given(tmp_path: Path, content: bytes
 
 def test_verify_something_that_is_not_a_bag(tmp_path: Path) -> None:
     code, _out, err = run("archive", "--verify", str(tmp_path))
-    assert code == 2 and err.startswith(
-        f"reportgen: {tmp_path} 不是 reportgen 能读取的 BagIt 归档包"
+    assert code == 2
+    assert err.strip() == (
+        f"reportgen: {tmp_path} 不是归档包：其中没有 bagit.txt。"
+        "请给出 archive 输出的那个文件夹（归档目录/年度/标题）。"
     )
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_verify_of_the_archive_folder_points_to_its_bags(example: Path, tmp_path: Path) -> None:
+    bag = archive_report(example, tmp_path / "a").bag
+    with pytest.raises(ReportgenError) as caught:
+        verify_bag(tmp_path / "a")
+    assert caught.value.text("en") == (
+        f"{tmp_path / 'a'} is not a bag but holds 1 bag(s); check each one, e.g.: "
+        f"reportgen archive --verify {bag}"
+    )
+
+
+def test_verify_of_a_file_or_nothing(tmp_path: Path) -> None:
+    with pytest.raises(ReportgenError) as caught:
+        verify_bag(tmp_path / "nope")
+    assert caught.value.text("en") == f"{tmp_path / 'nope'}: no such folder."
+    (tmp_path / "a.xlsx").write_bytes(b"x")
+    with pytest.raises(ReportgenError) as caught:
+        verify_bag(tmp_path / "a.xlsx")
+    assert caught.value.text("en") == (
+        f"{tmp_path / 'a.xlsx'} is a file, not a bag. Give the folder that archive printed "
+        "(ARCHIVE/<year>/<title>)."
+    )
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_a_deleted_metadata_file_is_named_once(example: Path, tmp_path: Path) -> None:
+    bag = archive_report(example, tmp_path / "a").bag
+    (bag / "data" / "metadata.json").unlink()
+    assert [p.text("en") for p in verify_bag(bag).problems] == [
+        "data/metadata.json: listed in the manifest but missing."
+    ]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
@@ -235,3 +272,30 @@ def test_page_count_of_a_real_libreoffice_pdf(tmp_path: Path) -> None:
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert f"Pages:{' ' * 11}{pages}" in info
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+def test_the_bag_is_readable_by_others_as_the_umask_allows(example: Path, tmp_path: Path) -> None:
+    # The bag is renamed from a mkdtemp folder (0700): an archive nobody else could open.
+    old_mask = os.umask(0o022)
+    try:
+        bag = archive_report(example, tmp_path / "a").bag
+    finally:
+        os.umask(old_mask)
+    modes = {p.relative_to(bag).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in bag.rglob("*")}
+    modes["."] = stat.S_IMODE(bag.stat().st_mode)
+    assert {m for name, m in modes.items() if (bag / name).is_dir()} == {0o755}
+    assert {m for name, m in modes.items() if (bag / name).is_file()} == {0o644}
+
+
+@pytest.mark.usefixtures("no_pdf_module")
+@pytest.mark.parametrize("name", ["metadata.json", f"{TITLE}.docx", "2018"])
+def test_a_workbook_named_like_another_payload_file_is_kept(tmp_path: Path, name: str) -> None:
+    # Named metadata.json, the workbook was overwritten by the metadata in its own bag,
+    # which then failed --verify.
+    workbook = tmp_path / name
+    shutil.copy(EXAMPLE, workbook)
+    bag = archive_report(workbook, tmp_path / "a").bag
+    kept = bag / "data" / (Path(name).stem + ".xlsx")
+    assert kept.read_bytes() == EXAMPLE.read_bytes()
+    assert verify_bag(bag).ok

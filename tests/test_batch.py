@@ -11,7 +11,7 @@ import pytest
 from reportgen.batch import BatchItem, add_pdfs, build_many, collect_workbooks, summary_table
 from reportgen.text import display_width
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
 TITLE = "杭州市公安局关于2018年度法治政府建设工作情况的函"
 
@@ -106,3 +106,39 @@ def test_pdfs_come_from_one_conversion_per_output_folder(
     ]
     assert done[1].outputs == (tmp_path / "2018" / "b.docx", tmp_path / "2018" / "b.pdf")
     assert done[3].outputs == ()
+
+
+def test_a_write_failure_names_the_output_not_the_staging_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from reportgen import api
+    from reportgen.errors import OutputError
+
+    def full_disk(_workbook: Path, output_dir: Path, **_options: object) -> None:
+        staged = output_dir / "2018" / f"{TITLE}.docx"
+        raise OutputError("Cannot write to {file}: the disk is full.", file=str(staged))
+
+    monkeypatch.setattr(api, "build_report", full_disk)
+    out = tmp_path / "out"
+    [item] = build_many([EXAMPLE], out, jobs=1)
+    assert item.error_line("en") == (
+        f"{EXAMPLE}: Cannot write to {out / '2018' / TITLE}.docx: the disk is full."
+    )
+
+
+def test_pdfs_without_libreoffice_stop_before_building(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from reportgen import pdf
+    from reportgen.cli import main
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda _name: None)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "build", str(EXAMPLE), str(EXAMPLE_ANNUAL), "-o", str(out), "--pdf"]
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("reportgen: LibreOffice (soffice) was not found.")
+    assert not out.exists()

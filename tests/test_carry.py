@@ -115,3 +115,15 @@ def test_a_workbook_with_errors_is_not_carried(tmp_path: Path, edited) -> None: 
 )
 def test_default_target_names(name: str, expected: str) -> None:
     assert default_target(Path("/x") / name, 2018, 2019) == Path("/x") / expected
+
+
+@pytest.mark.parametrize("year", [2018, 2017])
+def test_a_year_not_after_the_workbooks_is_refused(tmp_path: Path, year: int) -> None:
+    # --year 2018 on the 2018 workbook moved 2018's figures to 上年 of a "2018" workbook
+    with pytest.raises(OutputError) as caught:
+        carry_forward(EXAMPLE, tmp_path / "next.xlsx", year=year)
+    assert caught.value.text("en") == (
+        f"--year {year} is not after {EXAMPLE}'s year 2018: init --from makes the following "
+        "year's workbook. Give a later year, or leave --year out for 2019."
+    )
+    assert list(tmp_path.iterdir()) == []

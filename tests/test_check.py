@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from reportgen.cli import main
 from reportgen.errors import DocumentError, Severity
 from reportgen.schema import load_schema
 
-from .conftest import EXAMPLE, EXAMPLE_ANNUAL
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL, rezip
 
 Edit = Callable[[Any], None]
 
@@ -251,6 +252,49 @@ def test_not_a_docx_is_a_clean_error(tmp_path: Path) -> None:
         check_document(path)
 
 
+def _no_page_setup(document: Any) -> None:
+    body = document.element.body
+    for sect_pr in body.iter(qn("w:sectPr")):
+        sect_pr.getparent().remove(sect_pr)
+
+
+def test_a_document_without_page_setup_is_one_finding(built: Path, tmp_path: Path) -> None:
+    # Word writes w:sectPr in every body, but it is optional and Word opens a body without one.
+    path = _broken(built, tmp_path, _no_page_setup)
+    # The text is still checked (and passes); only the page setup is reported.
+    assert [(f.code, f.cell, f.text("en")) for f in check_document(path)] == [
+        (
+            "page-setup",
+            "页面设置",
+            "The document has no page setup, so Word uses its own paper and margins.",
+        )
+    ]
+
+
+def test_a_damaged_part_is_a_clean_error(built: Path, tmp_path: Path) -> None:
+    path = rezip(built, tmp_path / "damaged.docx", _cut_styles)
+    with pytest.raises(DocumentError) as caught:
+        check_document(path)
+    assert caught.value.text("en") == (
+        f"{path}: the file is damaged or incomplete (was it copied while still being saved?). "
+        "Copy it again from where it was saved, or open and re-save it."
+    )
+
+
+def test_a_package_without_its_document_part_is_damaged(built: Path, tmp_path: Path) -> None:
+    path = tmp_path / "partless.docx"
+    with zipfile.ZipFile(built) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            if name != "word/document.xml":
+                target.writestr(name, source.read(name))
+    with pytest.raises(DocumentError, match="damaged or incomplete"):
+        check_document(path)
+
+
+def _cut_styles(name: str, data: bytes) -> bytes:
+    return data[: len(data) // 2] if name == "word/styles.xml" else data
+
+
 def _run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["--lang", "zh", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
@@ -300,3 +344,12 @@ def test_annual_report_with_year_titles_passes_and_a_missing_part_is_named(
     findings = [f for f in check_document(broken) if f.code == "section-missing"]
     assert [f.params["title"] for f in findings] == ["××××年度推进法治政府建设的主要安排"]
     assert findings[0].cell.startswith("¶") and "五、其他需要报告" in findings[0].cell
+
+
+def test_cli_check_of_the_workbook_says_to_build_it() -> None:
+    code, out, err = _run("check", str(EXAMPLE))
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        f"reportgen: {EXAMPLE}：这是 Excel 工作簿，不是 Word 文档（.docx）。"
+        f"请先用它生成文档：reportgen build {EXAMPLE}"
+    )

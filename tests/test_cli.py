@@ -276,11 +276,28 @@ def test_import_reports_unplaced_lines(tmp_path: Path) -> None:
 
 
 def test_import_of_an_unknown_kind_of_file(tmp_path: Path) -> None:
+    path = tmp_path / "report.odt"
+    path.write_bytes(b"PK\x03\x04")
+    code, _out, err = run("import", str(path))
+    assert code == 2
+    assert err.strip() == f"reportgen: {path}：不能导入这种文件，请使用 .docx 或 .txt。"
     path = tmp_path / "report.pdf"
     path.write_bytes(b"%PDF")
     code, _out, err = run("import", str(path))
     assert code == 2
-    assert err.strip() == f"reportgen: {path}：不能导入这种文件，请使用 .docx 或 .txt。"
+    assert err.strip() == (
+        f"reportgen: {path}：不能导入 PDF。请打开它，把全部文字复制到一个 .txt 文件"
+        "（或用 WPS 另存为 .docx），再导入那个文件。"
+    )
+
+
+def test_import_of_an_empty_text_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "2018.txt"
+    path.write_bytes(b"")
+    code, out, err = run("import", str(path))
+    assert (code, out) == (2, "")
+    assert err.strip() == f"reportgen: {path}：文件中没有可导入的文字。请确认选对了文件。"
+    assert not (tmp_path / "2018.xlsx").exists()
 
 
 def test_init_from_last_year(example: Path, tmp_path: Path) -> None:
@@ -452,3 +469,29 @@ def test_build_several_with_pdf_writes_a_pdf_beside_each(tmp_path: Path) -> None
         names = sorted(p.suffix for p in (out_dir / year).iterdir())
         assert names == [".docx", ".pdf"]
         assert (next((out_dir / year).glob("*.pdf"))).read_bytes().startswith(b"%PDF")
+
+
+def test_diff_html_onto_a_compared_workbook_is_refused(
+    edited: Callable[..., Path], example: Path
+) -> None:
+    changed = edited({("主要工作", "D2"): "强化党委领导"})
+    before = _digest(example)
+    code, out, err = run(
+        "diff", str(example), str(changed), "--html", str(example), "--format", "json"
+    )
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"reportgen: {example} 是参与比对的工作簿之一；请给网页另起一个名字，如 changes.html。"
+    )
+    assert _digest(example) == before
+
+
+def test_init_without_xlsx_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "2019"
+    code, out, err = run("init", str(target))
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        f"reportgen: {target}：工作簿的文件名必须以 .xlsx 结尾，否则 Excel 和 WPS 打不开。"
+        f"可改为：{target}.xlsx"
+    )
+    assert list(tmp_path.iterdir()) == []

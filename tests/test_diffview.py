@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import click
+import pytest
 
 from reportgen.diff import ADDED, CHANGED, MOVED, REMOVED, Change, ReportDiff
 from reportgen.diffview import diff_html, diff_json, diff_text, summary, write_html
+from reportgen.errors import OutputError
 
 LONG_OLD = "甲" * 40 + "今年召开会议3次" + "乙" * 40
 LONG_NEW = "甲" * 40 + "今年召开会议5次" + "乙" * 40
@@ -77,3 +79,30 @@ def test_html_is_written_whole(tmp_path: Path) -> None:
     write_html(DIFF, target, "en")
     assert target.read_text(encoding="utf-8") == diff_html(DIFF, "en")
     assert [p.name for p in target.parent.iterdir()] == ["diff.html"]
+
+
+def test_html_never_overwrites_a_compared_workbook(tmp_path: Path) -> None:
+    old, new = tmp_path / "2018.xlsx", tmp_path / "2019.xlsx"
+    for path in (old, new):
+        path.write_bytes(b"PK workbook")
+    diff = ReportDiff(old, new, CHANGES)
+    for target in (old, tmp_path / "." / "2019.xlsx"):
+        with pytest.raises(OutputError) as caught:
+            write_html(diff, target, "en")
+        assert caught.value.text("en") == (
+            f"{target} is one of the workbooks being compared; give the page another name, "
+            "such as changes.html."
+        )
+    assert old.read_bytes() == new.read_bytes() == b"PK workbook"
+
+
+@pytest.mark.parametrize("name", ["page.txt", "report.docx", "page"])
+def test_html_page_must_end_in_html(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    with pytest.raises(OutputError) as caught:
+        write_html(DIFF, target, "en")
+    assert caught.value.text("en") == (
+        f"{target}: the page must end in .html (or .htm), so that a browser opens it."
+    )
+    assert not target.exists()
+    write_html(DIFF, tmp_path / "page.HTM", "en")

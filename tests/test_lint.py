@@ -240,3 +240,12 @@ def test_missing_or_broken_word_file(tmp_path: Path) -> None:
     assert [c for c, _p, _t in _errors(folder)] == ["docx-unreadable"]
     (folder / "template.docx").unlink()
     assert [c for c, _p, _t in _errors(folder)] == ["file-missing"]
+
+
+def test_a_schema_with_a_bom_lints_like_one_without(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, name="other")
+    schema = folder / "schema.toml"
+    schema.write_bytes(b"\xef\xbb\xbf" + schema.read_bytes().replace(b'"other"', b'"mine"', 1))
+    assert [code for code, _place, _text in _errors(folder)] == []
+    [(code, place, _text)] = [f for f in _found(folder) if f[0] == "name-not-folder"]
+    assert place == f"{schema}:3"

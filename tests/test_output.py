@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from reportgen.errors import OutputError
-from reportgen.output import atomic_path, refuse_existing, safe_filename
+from reportgen.output import atomic_path, refuse_existing, safe_filename, write_error
 
 
 def test_failure_leaves_nothing(tmp_path: Path) -> None:
@@ -94,3 +97,69 @@ def test_a_title_cannot_write_outside_the_output_folder(
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
         [path.name, written.name]
     )
+
+
+def test_output_is_readable_by_others_as_the_umask_allows(tmp_path: Path) -> None:
+    # mkstemp makes its file 0600: renamed into place as it is, colleagues could not open
+    # the letter on a shared folder.
+    old_mask = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "new.docx") as tmp:
+            tmp.write_bytes(b"x")
+    finally:
+        os.umask(old_mask)
+    assert stat.S_IMODE((tmp_path / "new.docx").stat().st_mode) == 0o644
+
+
+def test_overwriting_keeps_the_files_mode(tmp_path: Path) -> None:
+    target = tmp_path / "old.docx"
+    target.write_bytes(b"old")
+    target.chmod(0o664)
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664
+
+
+def test_a_file_in_the_way_of_a_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    for target in (blocker / "out.xlsx", blocker / "sub" / "2018" / "out.docx"):
+        with pytest.raises(OutputError) as caught, atomic_path(target):
+            pass
+        assert caught.value.text("en") == (
+            f"Cannot write to {target}: {blocker} is a file, not a folder. Choose another folder."
+        )
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.EROFS, "the folder is read-only, or you may not write there"),
+        (errno.EACCES, "the folder is read-only, or you may not write there"),
+        (errno.ENOSPC, "the disk is full"),
+        (errno.ENAMETOOLONG, "the name is too long"),
+        (errno.EISDIR, "a folder of that name is in the way"),
+    ],
+)
+def test_common_os_errors_are_explained(code: int, reason: str, tmp_path: Path) -> None:
+    target = tmp_path / "out.docx"
+    error = write_error(target, OSError(code, os.strerror(code)))
+    assert error.text("en").startswith(f"Cannot write to {target}: {reason}")
+    assert "：" in error.text("zh") and os.strerror(code) not in error.text("zh")
+
+
+def test_a_too_long_folder_name_is_an_output_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError) as caught, atomic_path(tmp_path / ("长" * 300) / "x.docx"):
+        pass
+    assert "the name is too long" in caught.value.text("en")
+
+
+def test_a_folder_where_the_file_goes_is_named(tmp_path: Path) -> None:
+    target = tmp_path / "2018" / "函.docx"
+    target.mkdir(parents=True)
+    with pytest.raises(OutputError) as caught, atomic_path(target) as tmp:
+        tmp.write_bytes(b"x")
+    assert caught.value.text("en") == (
+        f"Cannot write to {target}: a folder of that name is in the way. Move or rename it."
+    )
+    assert [p.name for p in (tmp_path / "2018").iterdir()] == ["函.docx"]

@@ -18,9 +18,10 @@ from reportgen import pdf as pdf_module
 from reportgen.api import build_report
 from reportgen.cli import main
 from reportgen.context import NO_LINE_END, NO_LINE_START
-from reportgen.errors import ConversionError
+from reportgen.errors import ConversionError, OutputError
 from reportgen.pdf import convert_to_pdf, preview_pages
 
+from .conftest import EXAMPLE
 from .pdf_layout import (
     CHAR_PT,
     LEFT_PT,
@@ -47,8 +48,6 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
     if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice and poppler-utils are needed to render")
     from openpyxl import load_workbook
-
-    from .conftest import EXAMPLE
 
     root = tmp_path_factory.mktemp("rendered")
     book = load_workbook(EXAMPLE)
@@ -223,14 +222,20 @@ def test_preview_writes_one_png_a_page(rendered: dict[str, tuple[Path, Path]], t
 
 def test_missing_soffice_names_the_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(pdf_module.shutil, "which", lambda _name: None)
-    docx = tmp_path / "a.docx"
-    docx.write_bytes(b"x")
+    docx = _tiny_docx(tmp_path / "a.docx")
     with pytest.raises(ConversionError) as caught:
         convert_to_pdf([docx], tmp_path)
     assert "apt-get install libreoffice-writer-nogui" in str(caught.value)
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
     with pytest.raises(ConversionError) as caught:
-        preview_pages(docx, tmp_path)
+        preview_pages(pdf, tmp_path)
     assert "poppler-utils" in str(caught.value)
+
+
+def _tiny_docx(path: Path) -> Path:
+    Document().save(str(path))
+    return path
 
 
 def _fake_soffice(tmp_path: Path, body: str) -> Callable[[], str]:
@@ -242,8 +247,7 @@ def _fake_soffice(tmp_path: Path, body: str) -> Callable[[], str]:
 
 def test_exit_0_without_a_pdf_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setattr(pdf_module, "soffice", _fake_soffice(tmp_path, "print('done')"))
-    docx = tmp_path / "a.docx"
-    docx.write_bytes(b"x")
+    docx = _tiny_docx(tmp_path / "a.docx")
     with pytest.raises(ConversionError) as caught:
         convert_to_pdf([docx], tmp_path / "out")
     assert str(caught.value) == f"LibreOffice wrote no PDF for {docx}: done"
@@ -254,8 +258,7 @@ def test_a_hanging_soffice_is_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setattr(
         pdf_module, "soffice", _fake_soffice(tmp_path, "import time; time.sleep(60)")
     )
-    docx = tmp_path / "a.docx"
-    docx.write_bytes(b"x")
+    docx = _tiny_docx(tmp_path / "a.docx")
     with pytest.raises(ConversionError) as caught:
         convert_to_pdf([docx], tmp_path, timeout=1)
     assert str(caught.value) == "LibreOffice did not finish within 1 seconds; nothing was written."
@@ -264,7 +267,7 @@ def test_a_hanging_soffice_is_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path:
 def test_two_inputs_with_one_name_are_refused(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "letter.docx").write_bytes(b"x")
+        _tiny_docx(tmp_path / folder / "letter.docx")
     with pytest.raises(ConversionError, match="letter.docx"):
         convert_to_pdf([tmp_path / "a" / "letter.docx", tmp_path / "b" / "letter.docx"], tmp_path)
 
@@ -282,8 +285,7 @@ def test_cli_pdf_and_preview(rendered: dict[str, tuple[Path, Path]], tmp_path: P
 
 def test_cli_pdf_without_soffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(pdf_module.shutil, "which", lambda _name: None)
-    docx = tmp_path / "a.docx"
-    docx.write_bytes(b"x")
+    docx = _tiny_docx(tmp_path / "a.docx")
     result = CliRunner().invoke(main, ["--lang", "en", "pdf", str(docx)])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
@@ -299,3 +301,92 @@ def test_preview_of_a_docx_converts_it_first(
     pages = pdf_module.preview(rendered["plain"][0], tmp_path, dpi=20)
     assert [p.name for p in pages[:2]] == ["plain-01.png", "plain-02.png"]
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".png"] * len(pages)  # no PDF left
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "{file}: the file is empty (0 bytes)."),
+        (
+            b"%PDF-1.4\n",
+            "{file}: this is a PDF, not a Word document (.docx). Use the .docx it was made from.",
+        ),
+    ],
+)
+def test_pdf_of_a_file_that_is_no_docx_is_refused_before_libreoffice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes, message: str
+) -> None:
+    # LibreOffice turns an empty file into a blank page and exits 0: it must not be asked.
+    monkeypatch.setattr(pdf_module, "soffice", _fake_soffice(tmp_path, "raise SystemExit(3)"))
+    docx = tmp_path / "a.docx"
+    docx.write_bytes(content)
+    with pytest.raises(ConversionError) as caught:
+        convert_to_pdf([docx], tmp_path / "out")
+    assert caught.value.text("en") == message.format(file=docx)
+    assert not (tmp_path / "out").exists()
+
+
+def test_preview_of_neither_docx_nor_pdf_is_refused(tmp_path: Path) -> None:
+    book = tmp_path / "2018.xlsx"
+    shutil.copy(EXAMPLE, book)
+    result = CliRunner().invoke(main, ["--lang", "en", "preview", str(book)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"reportgen: {book}: this is an Excel workbook, not a Word document (.docx). "
+        f"Build the document from it with: reportgen build {book}"
+    )
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, ["--lang", "en", "preview", str(empty), "-o", str(tmp_path)])
+    assert result.exit_code == 2 and not list(tmp_path.glob("*.png"))
+    text = tmp_path / "page.pdf"
+    text.write_bytes(b"hello")
+    with pytest.raises(ConversionError) as caught:
+        preview_pages(text, tmp_path)
+    assert caught.value.text("en") == (
+        f"{text}: this is not a PDF. Preview takes a .docx or a .pdf."
+    )
+
+
+_WRITES_PDFS = """
+import sys
+from pathlib import Path
+args = sys.argv[1:]
+out = Path(args[args.index("--outdir") + 1])
+out.mkdir(parents=True, exist_ok=True)
+for source in args[args.index("--outdir") + 2:]:
+    (out / (Path(source).stem + ".pdf")).write_bytes(b"%PDF-1.4 fake")
+"""
+
+
+def test_several_pdfs_are_written_all_or_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(pdf_module, "soffice", _fake_soffice(tmp_path, _WRITES_PDFS))
+    sources = [_tiny_docx(tmp_path / f"{name}.docx") for name in ("a", "b", "c")]
+    real_move, calls = shutil.move, []
+
+    def disk_full_on_the_second(src: str, dst: str) -> str:
+        calls.append(src)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_move(src, dst)
+
+    monkeypatch.setattr(pdf_module.shutil, "move", disk_full_on_the_second)
+    out = tmp_path / "out"
+    with pytest.raises(OutputError, match="disk is full"):
+        convert_to_pdf(sources, out)
+    assert not out.exists()  # not a.pdf alone
+    monkeypatch.setattr(pdf_module.shutil, "move", real_move)
+    assert [p.name for p in convert_to_pdf(sources, out)] == ["a.pdf", "b.pdf", "c.pdf"]
+
+
+def test_build_with_pdf_but_no_libreoffice_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The .docx used to be written first, then the run failed with exit 2 for the PDF,
+    # leaving a letter the user was told had failed.
+    monkeypatch.setattr(pdf_module.shutil, "which", lambda _name: None)
+    with pytest.raises(ConversionError, match="soffice"):
+        build_report(EXAMPLE, output_dir=tmp_path / "out", pdf=True)
+    assert not (tmp_path / "out").exists()

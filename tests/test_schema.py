@@ -165,3 +165,24 @@ def test_load_schema_error_shows_file_and_line(tmp_path: Path) -> None:
         load_schema(folder)
     line = _line_of("letter", 'kind = "sections"')
     assert str(info.value).startswith(f"{folder / 'schema.toml'}:{line}: Part 'main_work'")
+
+
+def test_a_schema_saved_by_notepad_with_a_bom_is_read(tmp_path: Path) -> None:
+    # Windows Notepad saved UTF-8 with a byte-order mark until 2019; TOML parsers refuse it.
+    folder = _broken(tmp_path, "", "")
+    schema = folder / "schema.toml"
+    schema.write_bytes(b"\xef\xbb\xbf" + schema.read_bytes())
+    assert load_schema(folder).name == "letter"
+
+
+def test_a_schema_saved_as_gbk_says_how_to_save_it_as_utf8(tmp_path: Path) -> None:
+    # Notepad's "ANSI" on Chinese Windows is GBK; TOML is UTF-8 only.
+    folder = _broken(tmp_path, "", "")
+    schema = folder / "schema.toml"
+    schema.write_bytes(schema.read_text(encoding="utf-8").encode("gbk"))
+    with pytest.raises(TemplateError) as caught:
+        load_schema(folder)
+    assert caught.value.text("en") == (
+        f"{schema}:1: The file is not UTF-8 text (perhaps GBK, Notepad's 'ANSI'); save it "
+        "as UTF-8 (Notepad: File › Save As, Encoding: UTF-8)."
+    )

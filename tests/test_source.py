@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ from docx.oxml import OxmlElement
 
 from reportgen.errors import SourceError
 from reportgen.source import read_source
+
+from .conftest import EXAMPLE
 
 
 def test_text_lines_keep_their_line_numbers(tmp_path: Path) -> None:
@@ -97,12 +101,29 @@ def test_text_box_fallback_is_read_once(tmp_path: Path) -> None:
     assert [line.text for line in read_source(path).lines] == ["正文框内"]
 
 
+def _docx_with_broken_xml() -> bytes:
+    """A Word package whose document part is cut in the middle of its XML."""
+    buffer = io.BytesIO()
+    document = Document()
+    document.add_paragraph("正文")
+    document.save(buffer)
+    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name in source.namelist():
+            data = source.read(name)
+            package.writestr(name, data[: len(data) // 2] if name == "word/document.xml" else data)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("old.doc", b"\xd0\xcf\x11\xe0", "old Word/WPS file"),
-        ("page.pdf", b"%PDF-1.4", "use a .docx or a .txt"),
-        ("bad.docx", b"not a zip", "not a readable .docx"),
+        ("page.pdf", b"%PDF-1.4", "copy all its text into a .txt file"),
+        ("notes.md", b"# x", "use a .docx or a .txt"),
+        ("bad.docx", b"not a zip", "not a Word document (.docx)"),
+        ("book.docx", EXAMPLE.read_bytes(), "this is an Excel workbook"),
+        ("cut.docx", _docx_with_broken_xml(), "damaged or incomplete"),
         ("bad.txt", b"abc\xff\xff", "not a UTF-8 or GB18030"),
     ],
 )
@@ -119,3 +140,22 @@ def test_unreadable_sources_get_one_clear_error(
 def test_missing_source(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="file not found"):
         read_source(tmp_path / "nope.txt")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("empty.txt", b""), ("blank.txt", " \n\u3000\n\t\n".encode()), ("blank.docx", None)],
+)
+def test_a_source_without_text_is_refused(tmp_path: Path, name: str, content: bytes | None) -> None:
+    path = tmp_path / name
+    if content is None:
+        document = Document()
+        document.add_paragraph("  ")
+        document.save(str(path))
+    else:
+        path.write_bytes(content)
+    with pytest.raises(SourceError) as caught:
+        read_source(path)
+    assert caught.value.text("en") == (
+        f"{path}: there is no text in it to import. Check that this is the right file."
+    )

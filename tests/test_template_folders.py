@@ -51,11 +51,21 @@ def test_new_copies_and_renames_and_never_overwrites(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["mine"]  # no temporary folder left
 
 
-@pytest.mark.parametrize("name", ["letter", "../up", "my template", ""])
+@pytest.mark.parametrize("name", ["letter", "../up", "my template", "", "a" * 65, "a" * 300])
 def test_new_refuses_shipped_or_unusable_names(tmp_path: Path, name: str) -> None:
     with pytest.raises(TemplateError):
         new_template(name, "letter", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_too_long_for_a_folder_is_refused_plainly(tmp_path: Path) -> None:
+    # 300 letters made the file system's "File name too long" escape as a traceback
+    with pytest.raises(TemplateError) as caught:
+        new_template("a" * 300, "letter", tmp_path)
+    assert caught.value.text("en").endswith(
+        "cannot be a template name: use up to 64 letters, digits, - and _."
+    )
+    assert new_template("a" * 64, "letter", tmp_path).name == "a" * 64
 
 
 def _fill(workbook: Path, contact: str) -> None:

@@ -15,6 +15,9 @@ from reportgen.text import clean_text, display_width
         ("零\u200b宽\ufeff", "零宽"),
         ("\u3000 两端空格 \u3000", "两端空格"),
         ("第一行\n第二行\r\n", "第一行第二行"),
+        # a tab pasted from a table became a <w:tab/> gap in the letter, unreported
+        ("甲乙\t丙丁", "甲乙丙丁"),
+        ("甲乙 \t\t 丙丁", "甲乙丙丁"),
     ],
 )
 def test_invisible_and_edge_characters_are_removed(raw: str, text: str) -> None:

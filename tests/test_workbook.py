@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen.api import init_workbook, validate
+from reportgen.errors import OutputError
 from reportgen.layout import headers_for
 from reportgen.schema import load_schema
 from reportgen.workbook import read_workbook, write_workbook
@@ -124,3 +125,18 @@ def test_error_cells_are_read_as_their_text(tmp_path: Path) -> None:
     data = read_workbook(_types_workbook(tmp_path / "errors.xlsx", error_cell=True))
     assert data.sheets["Sheet"].rows[29][1].value == "#N/A"
     assert data.sheets["hidden"].hidden
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"), [("2019", "2019.xlsx"), ("2019.docx", "2019.xlsx"), ("a.csv", "a.xlsx")]
+)
+def test_a_workbook_name_must_end_in_xlsx(tmp_path: Path, name: str, suggestion: str) -> None:
+    # Excel refuses to open an .xlsx package saved under another extension
+    with pytest.raises(OutputError) as caught:
+        write_workbook(tmp_path / name, load_schema("letter"))
+    assert caught.value.text("en") == (
+        f"{tmp_path / name}: a workbook's name must end in .xlsx, or Excel and WPS will not "
+        f"open it. Try: {tmp_path / suggestion}"
+    )
+    assert list(tmp_path.iterdir()) == []
+    write_workbook(tmp_path / "UPPER.XLSX", load_schema("letter"))

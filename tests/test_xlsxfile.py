@@ -45,6 +45,16 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def _zip_of_photos() -> bytes:
+    """A zip that is no Office document."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("照片/1.jpg", b"\xff\xd8")
+    return buffer.getvalue()
+
+
 def catalogue() -> list[tuple[str, bytes, str]]:
     """Every kind of file that is not an .xlsx, with a phrase its message must contain."""
     example = EXAMPLE.read_bytes()
@@ -58,7 +68,10 @@ def catalogue() -> list[tuple[str, bytes, str]]:
         ("protected.xlsx", encrypted_bytes(), "password-protected"),
         ("empty.xlsx", b"", "empty (0 bytes)"),
         ("noise.xlsx", bytes(range(256)) * 8, "not an Excel workbook"),
-        ("letter.xlsx", docx_bytes(), "not a readable .xlsx workbook"),
+        ("letter.xlsx", docx_bytes(), "this is a Word document, not an Excel workbook"),
+        ("letter.docx", docx_bytes(), "to check a .docx, use: reportgen check"),
+        ("scan.xlsx", b"%PDF-1.4\n1 0 obj\n", "this is a PDF, not an Excel workbook"),
+        ("photos.zip", _zip_of_photos(), "a ZIP archive, not an Excel workbook"),
     ]
 
 

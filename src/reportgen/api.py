@@ -103,6 +103,10 @@ def build_report(
     Raise ValidationFailed on any error."""
     from reportgen.render import render_docx  # deferred: docxtpl is slow to import
 
+    if pdf or pdfa:
+        from reportgen.pdf import soffice
+
+        soffice()  # no LibreOffice: stop before the .docx is written, not after
     data = read_workbook(workbook)
     schema = schema_for(data, template)
     result = validate_data(data, schema)

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import Finding, OutputError, ReportgenError, ValidationFailed
+from reportgen.errors import Finding, ReportgenError, ValidationFailed
 from reportgen.i18n import _, translate
 from reportgen.model import Report
-from reportgen.output import safe_filename, staging_folder
+from reportgen.output import safe_filename, staging_folder, write_error
 
 METADATA = "metadata.json"
 CHECKSUM = "sha256"
@@ -79,7 +79,7 @@ def archive_report(
     content = _read_source(workbook)
     staging = staging_folder(output_dir, "archive")
     try:
-        source = staging / workbook.name
+        source = staging / archived_name(workbook)
         source.write_bytes(content)
         result = api.validate(source, template)
         if result.report is None:
@@ -94,6 +94,15 @@ def archive_report(
         shutil.rmtree(staging, ignore_errors=True)
     payload = tuple(target / "data" / f.name for f in files)
     return ArchiveResult(target, payload, pdf, _as_given(result.findings, source, workbook))
+
+
+def archived_name(workbook: Path) -> str:
+    """The workbook's name in the bag, always ending in .xlsx: a workbook named
+    ``metadata.json`` or ``<title>.docx`` must not overwrite, or be overwritten by, the
+    bag's other files (its original name is kept in bag-info.txt)."""
+    if workbook.suffix.lower() == ".xlsx":
+        return workbook.name
+    return workbook.stem + ".xlsx"
 
 
 def bag_path(output_dir: Path, report: Report) -> Path:
@@ -288,11 +297,19 @@ def _move_into_place(staging: Path, target: Path) -> None:
     _refuse_existing(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _open_folders(staging)
         os.rename(staging, target)
     except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or ""
-        ) from exc
+        raise write_error(target, exc) from exc
+
+
+def _open_folders(bag: Path) -> None:
+    """Give the bag and its data/ folder a new folder's permissions (0777 less the umask):
+    both were made by mkdtemp (ours and bagit's), which makes them private (0700)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    for folder in (bag, *(p for p in bag.rglob("*") if p.is_dir())):
+        folder.chmod(0o777 & ~mask)
 
 
 # ---------------------------------------------------------------- verifying a bag
@@ -340,6 +357,19 @@ def verify_bag(path: Path) -> Verification:
 
 
 def _open_bag(bagit: Any, path: Path) -> Any:
+    """The bag at ``path``, or an error saying what the path is instead and where bags are."""
+    if not path.exists():
+        raise ArchiveError(_("{file}: no such folder."), file=str(path))
+    if not path.is_dir():
+        raise ArchiveError(
+            _(
+                "{file} is a file, not a bag. Give the folder that archive printed "
+                "(ARCHIVE/<year>/<title>)."
+            ),
+            file=str(path),
+        )
+    if not (path / "bagit.txt").is_file():
+        raise _not_a_bag(path)
     try:
         return bagit.Bag(str(path))
     except bagit.BagError as exc:
@@ -348,6 +378,29 @@ def _open_bag(bagit: Any, path: Path) -> Any:
             file=str(path),
             error=str(exc),
         ) from exc
+
+
+def _not_a_bag(folder: Path) -> ArchiveError:
+    """A folder without bagit.txt: perhaps the archive folder that holds the bags."""
+    bags = sorted(p.parent for p in folder.glob("*/*/bagit.txt"))
+    bags = bags or sorted(p.parent for p in folder.glob("*/bagit.txt"))
+    if bags:
+        return ArchiveError(
+            _(
+                "{file} is not a bag but holds {count} bag(s); check each one, e.g.: "
+                "reportgen archive --verify {example}"
+            ),
+            file=str(folder),
+            count=len(bags),
+            example=str(bags[0]),
+        )
+    return ArchiveError(
+        _(
+            "{file} is not a bag: it has no bagit.txt. Give the folder that archive printed "
+            "(ARCHIVE/<year>/<title>)."
+        ),
+        file=str(folder),
+    )
 
 
 def _manifest_problems(bag: Any, root: Path) -> list[Problem]:
@@ -379,6 +432,8 @@ def _digest(path: Path, algorithm: str) -> str:
 def _metadata_problems(root: Path) -> list[Problem]:
     """Files whose SHA-256 differs from what metadata.json recorded."""
     name = f"data/{METADATA}"
+    if not (root / name).exists():
+        return []  # the manifest check names it as missing
     try:
         metadata = json.loads((root / name).read_text(encoding="utf-8"))
         entries = [(e["路径"], e["SHA-256"]) for e in metadata["文件"]]

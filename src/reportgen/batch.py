@@ -24,9 +24,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import Finding, OutputError, ReportgenError, ValidationFailed
+from reportgen.errors import Finding, ReportgenError, ValidationFailed
 from reportgen.i18n import _, translate
-from reportgen.output import staging_folder
+from reportgen.output import staging_folder, write_error
 from reportgen.text import display_width
 
 WORKBOOK_SUFFIX = ".xlsx"
@@ -151,7 +151,7 @@ def build_one(task: _Task) -> BatchItem:
     except ValidationFailed as exc:
         return BatchItem(task.workbook, (), tuple(exc.findings), exc.message, exc.params)
     except ReportgenError as exc:
-        return BatchItem(task.workbook, error=exc.message, params=exc.params)
+        return BatchItem(task.workbook, error=exc.message, params=_unstaged(exc.params, task))
     except Exception as exc:  # a bug in reportgen: keep building the others, show the trace
         return BatchItem(
             task.workbook,
@@ -160,6 +160,19 @@ def build_one(task: _Task) -> BatchItem:
             traceback=traceback.format_exc(),
         )
     return BatchItem(task.workbook, outputs=result.outputs, findings=result.warnings)
+
+
+def _unstaged(params: Mapping[str, Any], task: _Task) -> dict[str, Any]:
+    """Message fields with a staged path told as the output it stands for: the user never
+    made ``OUT/.reportgen-batch-…/3/2018/标题.docx``, only ``OUT/2018/标题.docx``."""
+    output_dir = str(task.staging.parent.parent)
+    staging = str(task.staging)
+    return {
+        key: output_dir + value[len(staging) :]
+        if isinstance(value, str) and value.startswith(staging)
+        else value
+        for key, value in params.items()
+    }
 
 
 def _move_into_place(
@@ -193,9 +206,7 @@ def _place(item: BatchItem, finals: list[Path], owners: dict[Path, Path]) -> Bat
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, final)
         except OSError as exc:
-            raise OutputError(
-                _("Cannot write to {file}: {error}"), file=str(final), error=exc.strerror or ""
-            ) from exc
+            raise write_error(final, exc) from exc
         owners[final] = item.workbook
     return replace(item, outputs=tuple(finals))
 
@@ -239,6 +250,14 @@ def failures(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
 def renamed(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
     """The items built under a numbered name, in order."""
     return (item for item in items if item.renamed_after is not None)
+
+
+def require_pdf_tools() -> None:
+    """Stop before building anything when the PDFs asked for cannot be made (no LibreOffice),
+    rather than after every .docx is written."""
+    from reportgen.pdf import soffice
+
+    soffice()
 
 
 def add_pdfs(items: list[BatchItem], *, pdfa: bool = False) -> list[BatchItem]:

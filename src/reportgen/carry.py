@@ -53,6 +53,17 @@ def carry_forward(
     if checked.report is None:
         raise ValidationFailed(checked.findings)
     report = checked.report
+    if year is not None and year <= report.year:
+        raise OutputError(
+            _(
+                "--year {year} is not after {file}'s year {last}: init --from makes the "
+                "following year's workbook. Give a later year, or leave --year out for {next}."
+            ),
+            year=year,
+            file=str(last),
+            last=report.year,
+            next=report.year + 1,
+        )
     new_year = year or report.year + 1
     target = target or default_target(last, report.year, new_year)
     if target.resolve() == last.resolve():

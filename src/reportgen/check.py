@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from reportgen.docxprops import (
     size_half_points,
 )
 from reportgen.errors import DocumentError, Finding, Severity
+from reportgen.filekind import damaged, require_docx
 from reportgen.i18n import _
 from reportgen.schema import (
     DEFAULT_TEMPLATE,
@@ -135,8 +137,10 @@ def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
     (``schema``, else the template recorded in the document, else the letter)."""
     document = _open(path)
     checker = _Checker(path, document, schema or _recorded_schema(document))
-    _check_page(checker)
-    _check_grid(checker)
+    page_set_up = _check_page_setup(checker)
+    if page_set_up:
+        _check_page(checker)
+        _check_grid(checker)
     parts = list(_recognise(checker))
     for check in (_check_fonts, _check_layout, _check_words, _check_sections, _check_signature):
         check(checker, parts)
@@ -148,12 +152,15 @@ def _open(path: Path) -> Any:
     """The python-docx Document at ``path``, or a DocumentError saying why not."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
-    if not path.is_file():
-        raise DocumentError(_("{file}: no such file."), file=str(path))
+    require_docx(path, DocumentError)
     try:
         return Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (XMLSyntaxError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # KeyError: a part the package lists is not in it
+        raise damaged(path, DocumentError) from exc
+    except (PackageNotFoundError, ValueError) as exc:
         raise DocumentError(
             _("{file} is not a Word document (.docx): {error}"), file=str(path), error=str(exc)
         ) from exc
@@ -167,6 +174,29 @@ def _recorded_schema(document: Any) -> Schema:
 
 
 # ---------------------------------------------------------------- page and grid
+
+
+def _check_page_setup(checker: _Checker) -> bool:
+    """Whether the body has page setup (w:sectPr); one finding when it has none.
+
+    Word always writes one, but it is optional and other programs leave it out; without it
+    there is no paper size, margins, grid or footer to check.
+    """
+    if len(checker.document.sections):
+        return True
+    checker.add(
+        "page-setup",
+        _("The document has no page setup, so Word uses its own paper and margins."),
+        _("Open it in Word, set A4 paper and the margins 37, 35, 28, 26 mm, and save it."),
+        "页面设置",
+    )
+    return False
+
+
+def _doc_grid(checker: _Checker) -> Any:
+    """The first section's document grid (w:docGrid), or None."""
+    sections = checker.document.sections
+    return sections[0]._sectPr.find(_w("docGrid")) if len(sections) else None
 
 
 def _check_page(checker: _Checker) -> None:
@@ -485,7 +515,7 @@ def _check_indent(checker: _Checker, part: Part, first_line: float) -> None:
 def _check_line_spacing(checker: _Checker, part: Part) -> None:
     """Lines of the body on the document's pitch: exact spacing of that pitch, or single
     spacing on the grid (``_check_grid`` checks that the pitch makes 22 lines)."""
-    grid = checker.document.sections[0]._sectPr.find(_w("docGrid"))
+    grid = _doc_grid(checker)
     wanted = _line_pitch(checker, grid if grid is not None and grid.get(_w("type")) else None)
     levels = checker.styles.ppr_levels(part.paragraph._p)
     rule = lookup(levels, "spacing", "lineRule") or "auto"
@@ -754,6 +784,8 @@ def _start(checker: _Checker, part: Part) -> float:
 
 def _check_page_numbers(checker: _Checker) -> None:
     """— N — in 四号 宋体: odd pages right one character in, even pages left."""
+    if not len(checker.document.sections):
+        return  # no section, so no footers: the page-setup finding says so
     section = checker.document.sections[0]
     if not checker.document.settings.odd_and_even_pages_header_footer:
         checker.add(

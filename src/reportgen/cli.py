@@ -414,12 +414,13 @@ def diff(old: Path, new: Path, template: str | None, fmt: str, html_path: Path |
 
     result = diff_workbooks(old, new, template)
     lang = _lang()
+    if html_path is not None:  # first, so that a refused page name leaves stdout empty
+        write_html(result, html_path, lang)
     if fmt == "json":
         click.echo(diff_json(result, lang))
     elif html_path is None:
         click.echo(diff_text(result, lang))
     if html_path is not None:
-        write_html(result, html_path, lang)
         if fmt == "text":
             click.echo(summary(result, lang))
         _say(_("Wrote {path}."), path=html_path)
@@ -498,7 +499,8 @@ def _build_many(
     from reportgen import batch
 
     docx_options = {**options, "pdf": False, "pdfa": False}
-
+    if options["pdf"] or options["pdfa"]:
+        batch.require_pdf_tools()
     workbooks = batch.collect_workbooks(paths)
     if not workbooks:
         raise OutputError(

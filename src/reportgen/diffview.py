@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from reportgen.diff import ADDED, CHANGED, KINDS, MOVED, REMOVED, Change, Piece, ReportDiff
+from reportgen.errors import OutputError
 from reportgen.i18n import _, translate
 from reportgen.output import atomic_path
 
@@ -174,10 +175,29 @@ footer p { font-size: .85em; }
 
 def write_html(diff: ReportDiff, target: Path, lang: str) -> Path:
     """Write the redline page to ``target``, whole or not at all."""
+    check_html_target(diff, target)
     page = diff_html(diff, lang)
     with atomic_path(target) as tmp:
         tmp.write_text(page, encoding="utf-8")
     return target
+
+
+def check_html_target(diff: ReportDiff, target: Path) -> None:
+    """Refuse a page name that would overwrite a compared workbook or any non-.html file:
+    `--html 2019.xlsx` typed in haste must not destroy the workbook."""
+    if target.resolve() in (diff.old.resolve(), diff.new.resolve()):
+        raise OutputError(
+            _(
+                "{file} is one of the workbooks being compared; give the page another name, "
+                "such as changes.html."
+            ),
+            file=str(target),
+        )
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise OutputError(
+            _("{file}: the page must end in .html (or .htm), so that a browser opens it."),
+            file=str(target),
+        )
 
 
 def diff_html(diff: ReportDiff, lang: str) -> str:

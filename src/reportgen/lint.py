@@ -90,7 +90,7 @@ def _schema_findings(folder: Path) -> tuple[Schema | None, list[Finding]]:
                 _("Workbooks find their template by name, so give both the same name."),
                 file=str(path),
                 params={"name": schema.name, "folder": folder.resolve().name},
-                line=key_line(path.read_text(encoding="utf-8"), ("name",)),
+                line=key_line(path.read_text(encoding="utf-8-sig"), ("name",)),
             )
         )
     return schema, findings

@@ -9,6 +9,7 @@ are written beside their targets and renamed into place.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -19,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from reportgen.errors import ConversionError
+from reportgen.filekind import MISSING, PDF, require_docx, sniff
 from reportgen.i18n import _
 from reportgen.output import atomic_path
 
@@ -69,14 +71,15 @@ def convert_to_pdf(
             *(str(p.resolve()) for p in sources),
         ]
         detail = _run(command, timeout, sources)
-        return [_collect(produced / (p.stem + ".pdf"), out_dir, p, detail) for p in sources]
+        made = [_produced(produced / (p.stem + ".pdf"), p, detail) for p in sources]
+        return _move_all(made, out_dir)
 
 
 def _check_sources(sources: list[Path]) -> None:
     """Refuse missing inputs and two inputs that would make the same PDF name."""
     for path in sources:
-        if not path.is_file():
-            raise ConversionError(_("{file}: no such file."), file=str(path))
+        # LibreOffice would turn an empty or wrong file into a blank PDF and exit 0
+        require_docx(path, ConversionError)
     stems = [p.stem for p in sources]
     for stem in stems:
         if stems.count(stem) > 1:
@@ -118,13 +121,13 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
     process.communicate()  # reap it and close its pipes
 
 
-def _collect(produced: Path, out_dir: Path, source: Path, detail: str) -> Path:
-    """Move one PDF into ``out_dir``, or fail if LibreOffice did not really write it."""
+def _produced(produced: Path, source: Path, detail: str) -> Path:
+    """The PDF LibreOffice wrote for ``source``, or fail if it did not really write it."""
     if not produced.is_file() or produced.stat().st_size == 0:
         raise ConversionError(
             _("LibreOffice wrote no PDF for {file}: {detail}"), file=str(source), detail=detail
         )
-    return _move(produced, out_dir)
+    return produced
 
 
 def pdftoppm() -> str:
@@ -144,6 +147,10 @@ def preview_pages(pdf: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
     """One PNG a page, ``out_dir/<stem>-<page>.png``, in page order."""
     if not pdf.is_file():
         raise ConversionError(_("{file}: no such file."), file=str(pdf))
+    if sniff(pdf) != PDF:
+        raise ConversionError(
+            _("{file}: this is not a PDF. Preview takes a .docx or a .pdf."), file=str(pdf)
+        )
     program = pdftoppm()
     with tempfile.TemporaryDirectory(prefix="reportgen-png-") as work:
         root = Path(work) / pdf.stem
@@ -159,24 +166,30 @@ def preview_pages(pdf: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
                 file=str(pdf),
                 detail=result.stderr.decode("utf-8", "replace").strip(),
             )
-        return [_move(page, out_dir) for page in pages]
+        return _move_all(pages, out_dir)
 
 
 def _page_number(png: Path) -> int:
     return int(png.stem.rsplit("-", 1)[-1])
 
 
-def _move(made: Path, out_dir: Path) -> Path:
-    """Move a file made in a temporary folder to ``out_dir``, whole or not at all."""
-    target = out_dir / made.name
-    with atomic_path(target) as tmp:
-        shutil.move(str(made), str(tmp))  # a copy when the temporary folder is elsewhere
-    return target
+def _move_all(made: list[Path], out_dir: Path) -> list[Path]:
+    """Move files made in a temporary folder to ``out_dir``: all of them or none.
+
+    Each is copied beside its target first; only when every copy is complete are they
+    renamed into place, so a full disk on page 3 leaves no pages 1 and 2 behind.
+    """
+    targets = [out_dir / path.name for path in made]
+    with contextlib.ExitStack() as stack:
+        for path, target in zip(made, targets, strict=True):
+            tmp = stack.enter_context(atomic_path(target))
+            shutil.move(str(path), str(tmp))  # a copy when the temporary folder is elsewhere
+    return targets
 
 
 def preview(path: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
     """PNG pages of a .pdf, or of a .docx (converted to PDF in a temporary folder first)."""
-    if path.suffix.lower() != ".docx":
+    if sniff(path) in (PDF, MISSING):
         return preview_pages(path, out_dir, dpi)
     with tempfile.TemporaryDirectory(prefix="reportgen-preview-") as work:
         [pdf] = convert_to_pdf([path], Path(work))

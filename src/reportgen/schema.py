@@ -35,7 +35,7 @@ CORE_FIELDS = ("issuer", "recipient", "year", "signature_date", "intro", "closin
 # "{next_year}年度推进法治政府建设的主要安排".
 DERIVED_VALUES = ("next_year",)
 # A template name tags the workbooks made from it (类别 reportgen:<name>) and names its folder.
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # 64 at most: a folder name everywhere
 _TOML_LINE = re.compile(r"\(at line (\d+)")
 
 
@@ -193,9 +193,16 @@ def read_schema(folder: Path) -> tuple[Schema | None, list[SchemaProblem]]:
     """The schema in ``folder`` and every problem found in it; the schema is None if any."""
     path = folder / "schema.toml"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad writes a BOM
     except UnicodeDecodeError:
-        return None, [SchemaProblem(_("The file is not UTF-8 text; save it as UTF-8."))]
+        return None, [
+            SchemaProblem(
+                _(
+                    "The file is not UTF-8 text (perhaps GBK, Notepad's 'ANSI'); save it as UTF-8 "
+                    "(Notepad: File › Save As, Encoding: UTF-8)."
+                )
+            )
+        ]
     except OSError as exc:
         raise TemplateError(
             _("Cannot read {file}: {error}"), file=str(path), error=exc.strerror or str(exc)

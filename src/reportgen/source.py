@@ -8,12 +8,14 @@ python-docx stays inside this module. A .docx is read from its XML rather than t
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reportgen.errors import SourceError
+from reportgen.filekind import damaged, require_docx
 from reportgen.i18n import _
 from reportgen.text import clean_text
 
@@ -55,13 +57,29 @@ def read_source(path: Path) -> Source:
             _("{file}: this is an old Word/WPS file. Save it as .docx and try again."),
             file=str(path),
         )
+    if suffix == ".pdf":
+        raise SourceError(
+            _(
+                "{file}: a PDF cannot be imported. Open it, copy all its text into a .txt file "
+                "(or save it as .docx from WPS), and import that."
+            ),
+            file=str(path),
+        )
     if suffix not in SUFFIXES:
         raise SourceError(
             _("{file}: cannot import this kind of file; use a .docx or a .txt."), file=str(path)
         )
     if suffix == ".txt":
-        return Source(path, _lines(enumerate(_read_text(path).splitlines(), 1), "行"), True)
-    return Source(path, _lines(_docx_paragraphs(path), "段"), False)
+        source = Source(path, _lines(enumerate(_read_text(path).splitlines(), 1), "行"), True)
+    else:
+        source = Source(path, _lines(_docx_paragraphs(path), "段"), False)
+    if not source.lines:
+        # an empty workbook "imported" from it would only hide that the wrong file was given
+        raise SourceError(
+            _("{file}: there is no text in it to import. Check that this is the right file."),
+            file=str(path),
+        )
+    return source
 
 
 def _lines(numbered: Iterator[tuple[int, str]], unit: str) -> tuple[Line, ...]:
@@ -113,10 +131,15 @@ def _open_docx(path: Path) -> Any:
     """The python-docx Document, or a SourceError saying why the file cannot be read."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
+    require_docx(path, SourceError)
     try:
         return Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (XMLSyntaxError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # KeyError: a part the package lists is not in it
+        raise damaged(path, SourceError) from exc
+    except (PackageNotFoundError, ValueError) as exc:
         raise SourceError(
             _(
                 "{file}: not a readable .docx document ({error}). Save it from Word or WPS as .docx."

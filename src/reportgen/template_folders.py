@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reportgen.errors import OutputError, TemplateError
 from reportgen.i18n import _, translate
+from reportgen.output import write_error
 from reportgen.schema import (
     DEFAULT_TEMPLATE,
     Schema,
@@ -82,7 +83,8 @@ def new_template(name: str, source: str | Path = DEFAULT_TEMPLATE, into: Path = 
     """
     if not is_template_name(name):
         raise TemplateError(
-            _("'{name}' cannot be a template name: use letters, digits, - and _."), name=name
+            _("'{name}' cannot be a template name: use up to 64 letters, digits, - and _."),
+            name=name,
         )
     if name in builtin_template_names():
         raise TemplateError(
@@ -104,9 +106,7 @@ def _copy_whole(origin: Path, target: Path, name: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".reportgen-", dir=target.parent))
     except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or str(exc)
-        ) from exc
+        raise write_error(target, exc) from exc
     try:
         shutil.copytree(
             origin,
@@ -119,16 +119,14 @@ def _copy_whole(origin: Path, target: Path, name: str) -> None:
         tmp.chmod(0o755)
         os.rename(tmp, target)
     except OSError as exc:
-        raise OutputError(
-            _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or str(exc)
-        ) from exc
+        raise write_error(target, exc) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _rename_schema(path: Path, name: str) -> None:
     """Set the copy's ``name`` line, keeping every comment and the rest of the file as it is."""
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     lines = text.splitlines(keepends=True)
     index = key_line(text, ("name",)) - 1
     lines[index] = f'name = "{name}"\n'

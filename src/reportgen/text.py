@@ -7,9 +7,10 @@ import unicodedata
 
 # Control characters (vertical tab from Alt+Enter in some tools, bell, form feed …) and
 # zero-width characters break the document's XML or hide in it; line breaks inside a cell
-# are joined, since each cell is one paragraph.
+# are joined, since each cell is one paragraph, and so are tabs (pasted from a table), which
+# would otherwise become a wide gap (<w:tab/>) in the body text.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
-_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\t]+\s*")
 _EDGE_SPACES = " \t\u3000\u00a0"
 
 

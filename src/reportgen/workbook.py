@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import WorkbookError
+from reportgen.errors import OutputError, WorkbookError
 from reportgen.i18n import _
 from reportgen.layout import (
     INFO_HEADERS,
@@ -317,6 +317,7 @@ def write_workbook(
     """Write a workbook for ``schema``: blank, or filled from ``report``; whole or not at all."""
     from openpyxl import Workbook
 
+    require_xlsx_name(path)
     marks = marks or Marks()
     book = Workbook()
     book.properties.category = TEMPLATE_TAG + schema.name
@@ -330,6 +331,21 @@ def write_workbook(
         _write_extra(book.create_sheet(extra.name), extra)
     with atomic_path(path) as tmp:
         book.save(tmp)
+
+
+def require_xlsx_name(path: Path) -> None:
+    """Refuse to write a workbook under a name Excel would not open (``init 2019``)."""
+    if path.suffix.lower() == ".xlsx":
+        return
+    better = path.with_suffix(".xlsx") if path.suffix else path.with_name(path.name + ".xlsx")
+    raise OutputError(
+        _(
+            "{file}: a workbook's name must end in .xlsx, or Excel and WPS will not open it. "
+            "Try: {suggestion}"
+        ),
+        file=str(path),
+        suggestion=str(better),
+    )
 
 
 def default_title(schema: Schema, report: Report) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import WorkbookError
+from reportgen.filekind import DOCX, ZIP, sniff
 from reportgen.i18n import _
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, or an encrypted .xlsx
@@ -48,7 +49,16 @@ def check_file_kind(path: Path) -> None:
     with path.open("rb") as handle:
         head = handle.read(4096)
     if head.startswith(ZIP_MAGIC):
+        _check_package_kind(path)
         return
+    if head.startswith(b"%PDF-"):
+        raise WorkbookError(
+            _(
+                "{file}: this is a PDF, not an Excel workbook (.xlsx). Give the workbook "
+                "itself, as saved from Excel or WPS."
+            ),
+            file=str(path),
+        )
     if not head:
         raise WorkbookError(_("{file}: the file is empty (0 bytes)."), file=str(path))
     if head.startswith(OLE_MAGIC[:4]):
@@ -65,6 +75,28 @@ def check_file_kind(path: Path) -> None:
         _("{file}: not an Excel workbook. Save it from Excel or WPS as .xlsx and try again."),
         file=str(path),
     )
+
+
+def _check_package_kind(path: Path) -> None:
+    """Refuse a Word document or a plain zip by name; a damaged zip is left to the reader,
+    whose message says so."""
+    kind = sniff(path)
+    if kind == DOCX:
+        raise WorkbookError(
+            _(
+                "{file}: this is a Word document, not an Excel workbook (.xlsx). Give the "
+                "workbook instead; to check a .docx, use: reportgen check {file}"
+            ),
+            file=str(path),
+        )
+    if kind == ZIP:
+        raise WorkbookError(
+            _(
+                "{file}: this is a ZIP archive, not an Excel workbook. If the workbook is "
+                "inside it, extract it first."
+            ),
+            file=str(path),
+        )
 
 
 def _ole_error(path: Path) -> WorkbookError:

@@ -1,0 +1,81 @@
+"""Telling files apart by their bytes: each wrong kind named in the message, not the library's."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reportgen import filekind
+from reportgen.errors import DocumentError
+
+from .conftest import EXAMPLE
+from .test_xlsxfile import docx_bytes, xls_bytes
+
+
+def _zip(**members: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, text in members.items():
+            package.writestr(name, text)
+    return buffer.getvalue()
+
+
+KINDS = [
+    ("letter.docx", docx_bytes(), filekind.DOCX),
+    ("book.docx", EXAMPLE.read_bytes(), filekind.XLSX),
+    ("scan.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", filekind.PDF),
+    ("old.docx", xls_bytes(), filekind.OLE),
+    ("empty.docx", b"", filekind.EMPTY),
+    ("photos.docx", _zip(**{"a.jpg": "x"}), filekind.ZIP),
+    ("cut.docx", docx_bytes()[:300], filekind.DAMAGED),
+    ("notes.docx", "会议纪要".encode(), filekind.OTHER),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "kind"), KINDS, ids=[k[0] for k in KINDS])
+def test_sniff_reads_the_bytes_not_the_name(
+    tmp_path: Path, name: str, content: bytes, kind: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert filekind.sniff(path) == kind
+
+
+def test_sniff_missing_and_folder(tmp_path: Path) -> None:
+    assert filekind.sniff(tmp_path / "nope.docx") == filekind.MISSING
+    assert filekind.sniff(tmp_path) == filekind.MISSING
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            EXAMPLE.read_bytes(),
+            "{file}: this is an Excel workbook, not a Word document (.docx). "
+            "Build the document from it with: reportgen build {file}",
+        ),
+        (
+            b"%PDF-1.4\n",
+            "{file}: this is a PDF, not a Word document (.docx). Use the .docx it was made from.",
+        ),
+        (b"", "{file}: the file is empty (0 bytes)."),
+        (
+            b"\x89PNG\r\n\x1a\n",
+            "{file}: not a Word document (.docx). Open it in Word or WPS and save it as .docx "
+            "(Word 文档).",
+        ),
+    ],
+)
+def test_require_docx_says_what_the_file_is(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "x.docx"
+    path.write_bytes(content)
+    with pytest.raises(DocumentError) as caught:
+        filekind.require_docx(path, DocumentError)
+    assert caught.value.text("en") == message.format(file=path)
+    assert caught.value.text("zh").startswith(f"{path}：")
+    docx = tmp_path / "real.docx"
+    docx.write_bytes(docx_bytes())
+    filekind.require_docx(docx, DocumentError)
