@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from reportgen.api import init_workbook, validate
 from reportgen.errors import OutputError
 from reportgen.layout import headers_for
+from reportgen.model import Report, Section
 from reportgen.schema import load_schema
 from reportgen.workbook import read_workbook, write_workbook
 
@@ -140,3 +141,61 @@ def test_a_workbook_name_must_end_in_xlsx(tmp_path: Path, name: str, suggestion:
     )
     assert list(tmp_path.iterdir()) == []
     write_workbook(tmp_path / "UPPER.XLSX", load_schema("letter"))
+
+
+def _with_leads() -> Report:
+    """The example with a lead before section 1's points and a section of only a lead."""
+    report = validate(EXAMPLE).report
+    assert report is not None
+    work = report.parts[1]
+    first = dataclasses.replace(work.sections[0], text="局党组始终把法治建设摆在突出位置。")
+    only_lead = Section("推进数字法治", text="全年建成执法数据平台，汇聚案件数据。")
+    sections = (first, *work.sections[1:], only_lead)
+    return dataclasses.replace(
+        report,
+        parts=(report.parts[0], dataclasses.replace(work, sections=sections), *report.parts[2:]),
+    )
+
+
+def test_leads_are_written_first_in_their_section_and_read_back_equal(tmp_path: Path) -> None:
+    report = _with_leads()
+    path = tmp_path / "leads.xlsx"
+    write_workbook(path, load_schema("letter"), report)
+    sheet = load_workbook(path)["主要工作"]
+    rows = [tuple(c.value for c in row[:5]) for row in sheet.iter_rows(min_row=2, max_row=24)]
+    assert rows[0] == (1, "加强领导抓规划", "导语", None, "局党组始终把法治建设摆在突出位置。")
+    assert rows[1][:4] == (1, None, 1, "强化组织领导")
+    assert rows[19] == (6, "推进数字法治", "导语", None, "全年建成执法数据平台，汇聚案件数据。")
+    assert rows[20] == (None,) * 5
+    result = validate(path)
+    assert result.findings == [] and result.report == report
+
+
+def test_the_point_number_column_takes_numbers_or_the_lead_marker(tmp_path: Path) -> None:
+    book = load_workbook(init_workbook(tmp_path / "new.xlsx"))
+    for sheet, column in (("主要工作", "C"), ("存在不足", "A")):
+        [rule] = [
+            dv
+            for dv in book[sheet].data_validations.dataValidation
+            if str(dv.sqref).startswith(f"{column}2:")
+        ]
+        assert (rule.type, rule.errorTitle) == ("custom", "要点序")
+        assert rule.formula1 == (
+            f'OR({column}2="导语",AND(ISNUMBER({column}2),{column}2>=1,{column}2=INT({column}2)))'
+        )
+        assert "导语" in book[sheet][f"{column}1"].comment.text
+    [section_no] = [
+        dv
+        for dv in book["主要工作"].data_validations.dataValidation
+        if str(dv.sqref).startswith("A2:")
+    ]
+    assert section_no.type == "whole"  # 节序 stays numbers only
+
+
+def test_instructions_say_how_to_type_a_sections_lead(tmp_path: Path) -> None:
+    for template in ("letter", "annual-report"):
+        book = load_workbook(init_workbook(tmp_path / f"{template}.xlsx", template=template))
+        text = [str(row[0].value) for row in book["说明"].iter_rows()]
+        [lead] = [line for line in text if "要点序填“导语”" in line]
+        sections = text.index(lead) - 2  # under the heading of the one sections part
+        assert "主要工作" in text[sections] or "主要举措和成效" in text[sections]
