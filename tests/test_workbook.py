@@ -11,11 +11,10 @@ from openpyxl import load_workbook
 from reportgen.api import init_workbook, validate
 from reportgen.errors import OutputError
 from reportgen.layout import headers_for
-from reportgen.model import Report, Section
 from reportgen.schema import load_schema
 from reportgen.workbook import read_workbook, write_workbook
 
-from .conftest import EXAMPLE, EXAMPLE_ANNUAL
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL, example_with_leads
 
 
 def test_init_lays_out_every_sheet_from_the_schema(tmp_path: Path) -> None:
@@ -143,22 +142,8 @@ def test_a_workbook_name_must_end_in_xlsx(tmp_path: Path, name: str, suggestion:
     write_workbook(tmp_path / "UPPER.XLSX", load_schema("letter"))
 
 
-def _with_leads() -> Report:
-    """The example with a lead before section 1's points and a section of only a lead."""
-    report = validate(EXAMPLE).report
-    assert report is not None
-    work = report.parts[1]
-    first = dataclasses.replace(work.sections[0], text="局党组始终把法治建设摆在突出位置。")
-    only_lead = Section("推进数字法治", text="全年建成执法数据平台，汇聚案件数据。")
-    sections = (first, *work.sections[1:], only_lead)
-    return dataclasses.replace(
-        report,
-        parts=(report.parts[0], dataclasses.replace(work, sections=sections), *report.parts[2:]),
-    )
-
-
 def test_leads_are_written_first_in_their_section_and_read_back_equal(tmp_path: Path) -> None:
-    report = _with_leads()
+    report = example_with_leads()
     path = tmp_path / "leads.xlsx"
     write_workbook(path, load_schema("letter"), report)
     sheet = load_workbook(path)["主要工作"]
