@@ -51,7 +51,8 @@ class Change:
 
     kind: str  # added, removed, moved, changed
     part: str  # the sheet it concerns: 基本信息 or a part title
-    place: str  # where in the document: 成文日期, （二）健全保障强决策 · 三是加强公职律师管理
+    # where in the document: 成文日期, （二）健全保障强决策 · 三是加强公职律师管理, … · 导语
+    place: str
     old: str = ""
     new: str = ""
     old_place: str = ""  # for a move: where it was
