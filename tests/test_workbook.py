@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from reportgen.api import init_workbook, validate
+from reportgen.diff import diff_workbooks
 from reportgen.errors import OutputError
 from reportgen.layout import headers_for
 from reportgen.schema import load_schema
 from reportgen.workbook import read_workbook, write_workbook
 
-from .conftest import EXAMPLE, EXAMPLE_ANNUAL, example_with_leads
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, ROOT, example_with_leads
 
 
 def test_init_lays_out_every_sheet_from_the_schema(tmp_path: Path) -> None:
@@ -184,3 +187,22 @@ def test_instructions_say_how_to_type_a_sections_lead(tmp_path: Path) -> None:
         [lead] = [line for line in text if "要点序填“导语”" in line]
         sections = text.index(lead) - 2  # under the heading of the one sections part
         assert "主要工作" in text[sections] or "主要举措和成效" in text[sections]
+
+
+@pytest.mark.parametrize(
+    ("tool", "source", "example"),
+    [
+        ("make_example.py", LETTER, EXAMPLE),
+        ("make_example_annual.py", None, EXAMPLE_ANNUAL),
+    ],
+)
+def test_the_examples_are_what_their_generators_write(
+    tmp_path: Path, tool: str, source: Path | None, example: Path
+) -> None:
+    """The committed examples give the same report as a fresh run of their generator."""
+    if source is not None and not source.exists():
+        pytest.skip(f"{source} not found")
+    target = tmp_path / example.name
+    inputs = [str(source)] if source is not None else []
+    subprocess.run([sys.executable, str(ROOT / "tools" / tool), *inputs, str(target)], check=True)
+    assert diff_workbooks(example, target).equal
