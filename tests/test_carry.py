@@ -141,8 +141,8 @@ def test_section_leads_are_carried_and_marked_for_review(tmp_path: Path) -> None
     assert len(warnings) == result.pending == 26 + 2
     leads = [f.text("zh") for f in warnings if f.place in ("主要工作!F2", "主要工作!F21")]
     assert leads == [
-        "“加强领导抓规划”由上年结转而来，仍标为“待修改”。",
-        "“推进数字法治”由上年结转而来，仍标为“待修改”。",
+        "“加强领导抓规划 · 导语”由上年结转而来，仍标为“待修改”。",
+        "“推进数字法治 · 导语”由上年结转而来，仍标为“待修改”。",
     ]
     book = load_workbook(result.path)
     book["基本信息"]["B7"] = "2019-12-20"  # what staff type before the carried one validates

@@ -813,11 +813,15 @@ def _pending_rows(sheet: SheetData, columns: tuple[Column, ...], findings: Findi
 
 
 def _row_label(row: tuple[Cell, ...], columns: tuple[Column, ...]) -> str:
-    """What a row is about: its point title, indicator, section title or 导语, else its first cell."""
+    """What a row is about: its point title, indicator or section title, else its first cell;
+    a 导语 row is the lead (of the section whose title it carries)."""
     keys = [c.key for c in columns]
-    for key in ("point_title", "indicator", "section_title", "point_no"):
-        if key in keys and keys.index(key) < len(row):
-            text = clean_text(row[keys.index(key)].value)[0]
-            if text and (key != "point_no" or text == LEAD_MARKER):
-                return text
-    return clean_text(row[0].value)[0]
+
+    def value(key: str) -> str:
+        at = keys.index(key) if key in keys else len(row)
+        return clean_text(row[at].value)[0] if at < len(row) else ""
+
+    if value("point_no") == LEAD_MARKER:
+        return " · ".join(t for t in (value("section_title"), LEAD_MARKER) if t)
+    titles = (value(key) for key in ("point_title", "indicator", "section_title"))
+    return next((t for t in titles if t), clean_text(row[0].value)[0] if row else "")
