@@ -169,7 +169,7 @@ def test_the_point_number_column_takes_numbers_or_the_lead_marker(tmp_path: Path
         ]
         assert (rule.type, rule.errorTitle) == ("custom", "要点序")
         assert rule.formula1 == (
-            f'OR({column}2="导语",AND(ISNUMBER({column}2),{column}2>=1,{column}2=INT({column}2)))'
+            f'IF(ISNUMBER({column}2),AND({column}2>=1,{column}2=INT({column}2)),{column}2="导语")'
         )
         assert "导语" in book[sheet][f"{column}1"].comment.text
     [section_no] = [

@@ -586,7 +586,9 @@ def _point_no_validation(letter: str) -> Any:
     cell = f"{letter}2"
     return DataValidation(
         type="custom",
-        formula1=f'OR({cell}="{LEAD_MARKER}",AND(ISNUMBER({cell}),{cell}>=1,{cell}=INT({cell})))',
+        # IF, not OR: OR and AND evaluate every argument, and INT(导语) is #VALUE!, which
+        # would make the whole rule an error and refuse the word.
+        formula1=f'IF(ISNUMBER({cell}),AND({cell}>=1,{cell}=INT({cell})),{cell}="{LEAD_MARKER}")',
         allow_blank=True,
         error=f"请填写 1、2、3 这样的序号，或“{LEAD_MARKER}”",
         errorTitle="要点序",
