@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -10,6 +11,9 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+
+from reportgen.api import validate
+from reportgen.model import Report, Section
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example-2018.xlsx"
@@ -104,3 +108,19 @@ def sheet_member(path: Path, sheet: str) -> str:
 def docx_text(path: Path) -> str:
     """All the text of a .docx body, paragraphs joined by newlines."""
     return "\n".join(docx_paragraphs(path))
+
+
+SECTION_LEAD = "局党组始终把法治建设摆在突出位置。"
+LEAD_ONLY = "全年建成执法数据平台，汇聚案件数据。"
+
+
+def example_with_leads() -> Report:
+    """The example report with a lead (导语) before section 1's points of 主要工作 and a sixth
+    section that is only a lead."""
+    report = validate(EXAMPLE).report
+    assert report is not None
+    work = report.parts[1]
+    first = dataclasses.replace(work.sections[0], text=SECTION_LEAD)
+    sections = (first, *work.sections[1:], Section("推进数字法治", text=LEAD_ONLY))
+    work = dataclasses.replace(work, sections=sections)
+    return dataclasses.replace(report, parts=(report.parts[0], work, *report.parts[2:]))

@@ -181,13 +181,13 @@ _TEXT = st.tuples(st.lists(_PIECES, max_size=5), _WORDS, st.lists(_PIECES, max_s
 @st.composite
 def _content(draw: Any) -> dict[str, Any]:
     """The content of a valid workbook: fields, main-work points, shortcomings."""
-    sections = draw(
-        st.lists(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=3), min_size=1, max_size=3)
-    )
+    # a section: an optional lead (its 导语 row) and points; at least one of the two
+    section = st.tuples(st.none() | _TEXT, st.lists(st.tuples(_TEXT, _TEXT), max_size=3))
+    sections = draw(st.lists(section.filter(lambda s: s[0] or s[1]), min_size=1, max_size=3))
     return {
         "fields": {k: draw(_TEXT) for k in ("issuer", "recipient", "intro", "closing")},
         "data": draw(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=3)),
-        "sections": [(draw(_TEXT), points) for points in sections],
+        "sections": [(draw(_TEXT), lead, points) for lead, points in sections],
         "lead": draw(_TEXT),
         "points": draw(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=3)),
     }
@@ -208,9 +208,11 @@ def _write(path: Path, content: dict[str, Any]) -> list[str]:
         data.append([n, title, text])
     work = book.create_sheet("主要工作")
     work.append(list(headers_for("sections")))
-    for s, (title, points) in enumerate(content["sections"], start=1):
-        for p, (point_title, body) in enumerate(points, start=1):
-            work.append([s, title if p == 1 else None, p, point_title, body])
+    for s, (title, lead, points) in enumerate(content["sections"], start=1):
+        rows = [[LEAD_MARKER, None, lead]] if lead else []
+        rows += [[p, point_title, body] for p, (point_title, body) in enumerate(points, start=1)]
+        for r, row in enumerate(rows):
+            work.append([s, title if r == 0 else None, *row])
     short = book.create_sheet("存在不足")
     short.append(list(headers_for("points")))
     short.append([LEAD_MARKER, None, content["lead"]])
@@ -219,7 +221,11 @@ def _write(path: Path, content: dict[str, Any]) -> list[str]:
     book.save(path)
     texts = [*content["fields"].values(), content["lead"]]
     texts += [t for pair in content["data"] for t in pair]
-    texts += [t for title, points in content["sections"] for t in (title, *sum(points, ()))]
+    texts += [
+        t
+        for title, lead, points in content["sections"]
+        for t in (title, *([lead] if lead else []), *sum(points, ()))
+    ]
     texts += [t for pair in content["points"] for t in pair]
     return texts
 

@@ -16,7 +16,7 @@ from reportgen.model import Indicator, Report, Section
 from reportgen.schema import load_schema
 from reportgen.workbook import write_workbook
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, LEAD_ONLY, SECTION_LEAD, example_with_leads
 
 
 def _digest(path: Path) -> str:
@@ -127,3 +127,26 @@ def test_a_year_not_after_the_workbooks_is_refused(tmp_path: Path, year: int) ->
         "year's workbook. Give a later year, or leave --year out for 2019."
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_section_leads_are_carried_and_marked_for_review(tmp_path: Path) -> None:
+    last = tmp_path / "2018.xlsx"
+    write_workbook(last, load_schema("letter"), example_with_leads())
+    result = carry_forward(last)
+    work = load_workbook(result.path)["主要工作"]
+    rows = [tuple(c.value for c in row) for row in work.iter_rows(min_row=2, max_row=21)]
+    assert rows[0] == (1, "加强领导抓规划", "导语", None, SECTION_LEAD, "待修改")
+    assert rows[19] == (6, "推进数字法治", "导语", None, LEAD_ONLY, "待修改")
+    warnings = [f for f in validate(result.path).findings if f.code == "pending-review"]
+    assert len(warnings) == result.pending == 26 + 2
+    leads = [f.text("zh") for f in warnings if f.place in ("主要工作!F2", "主要工作!F21")]
+    assert leads == [
+        "“加强领导抓规划 · 导语”由上年结转而来，仍标为“待修改”。",
+        "“推进数字法治 · 导语”由上年结转而来，仍标为“待修改”。",
+    ]
+    book = load_workbook(result.path)
+    book["基本信息"]["B7"] = "2019-12-20"  # what staff type before the carried one validates
+    book.save(result.path)
+    carried = validate(result.path).report
+    assert carried is not None
+    assert [s.text for s in carried.parts[1].sections] == [SECTION_LEAD] + [""] * 4 + [LEAD_ONLY]

@@ -333,6 +333,17 @@ def test_diff_exit_codes_and_outputs(edited: Callable[..., Path], tmp_path: Path
     assert code == 1 and json.loads(out)["counts"]["changed"] == 1
 
 
+def test_diff_names_a_sections_lead(edited: Callable[..., Path]) -> None:
+    lead = {("主要工作", "A20"): 5, ("主要工作", "C20"): "导语", ("主要工作", "E20"): "全年培训。"}
+    code, out, _err = run("diff", str(EXAMPLE), str(edited(lead)))
+    assert code == 1
+    assert out.splitlines() == [
+        "[主要工作]",
+        "  + 新增 （五）强化培训提素质 · 导语: 全年培训。",
+        "共 1 处变化：新增 1，删除 0，移动 0，修改 0",
+    ]
+
+
 def test_diff_colours_a_terminal(edited: Callable[..., Path]) -> None:
     changed = edited({("主要工作", "D2"): "强化党委领导"})
     result = CliRunner().invoke(main, ["diff", str(EXAMPLE), str(changed)], color=True)

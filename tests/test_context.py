@@ -101,6 +101,25 @@ def test_points_run_together_with_generated_numbering() -> None:
     assert paragraph.body == "一是强化组织领导。正文一。二是提早谋划部署。正文二。"
 
 
+def test_a_sections_lead_comes_before_its_points_in_the_same_paragraph() -> None:
+    work = Part(
+        "main_work",
+        "主要工作",
+        sections=(
+            Section(
+                "坚持党的领导",
+                "局党组始终把法治建设摆在突出位置。",
+                points=(Point("强化组织领导", "正文一。"),),
+            ),
+            Section("推进数字法治", "全年建成执法数据平台。"),
+        ),
+    )
+    first, second = build_context(_report(work=work)).parts[0].paragraphs
+    assert first.lead == "（一）坚持党的领导。"
+    assert first.body == "局党组始终把法治建设摆在突出位置。一是强化组织领导。正文一。"
+    assert (second.lead, second.body) == ("（二）推进数字法治。", "全年建成执法数据平台。")
+
+
 def test_indicators_become_one_sentence() -> None:
     data = Part(
         "basic_data",

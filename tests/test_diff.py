@@ -23,8 +23,9 @@ from reportgen.diff import (
 from reportgen.errors import WorkbookError
 from reportgen.model import Indicator, Part, Point, Report, Section
 from reportgen.schema import load_schema
+from reportgen.workbook import write_workbook
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, example_with_leads
 
 SCHEMA = load_schema("letter")
 
@@ -127,6 +128,62 @@ def test_sections_are_matched_by_title_not_by_position() -> None:
     ]
     assert changes[1].old == "加强领导抓规划。" and changes[1].new == "加强领导抓规划工作。"
     assert changes[2].new == "推进数字法治。一是建设平台。全年建成平台。"
+
+
+def test_a_sections_lead_added_changed_or_removed_is_a_change_of_that_section() -> None:
+    old = _example()
+    sections = old.parts[1].sections
+    lead = "局党组始终把法治建设摆在突出位置。"
+    with_lead = _with_work(old, (dataclasses.replace(sections[0], text=lead), *sections[1:]))
+    reworded = _with_work(
+        old, (dataclasses.replace(sections[0], text=lead.replace("始终", "一贯")), *sections[1:])
+    )
+    place = "（一）加强领导抓规划 · 导语"
+    assert [(c.kind, c.place, c.old, c.new) for c in compare(old, with_lead, SCHEMA)] == [
+        (ADDED, place, "", lead)
+    ]
+    [change] = compare(with_lead, reworded, SCHEMA)
+    assert (change.kind, change.part, change.place) == (CHANGED, "主要工作", place)
+    assert Piece("delete", "始终") in change.pieces and Piece("insert", "一贯") in change.pieces
+    assert _kinds(compare(with_lead, old, SCHEMA)) == [(REMOVED, place)]
+
+
+def test_a_section_of_only_a_lead_is_added_whole_and_its_lead_compared() -> None:
+    old = _example()
+    only = Section("推进数字法治", text="全年建成执法数据平台。")
+    new = _with_work(old, (*old.parts[1].sections, only))
+    [added] = compare(old, new, SCHEMA)
+    assert (added.kind, added.place, added.new) == (
+        ADDED,
+        "（六）推进数字法治",
+        "推进数字法治。全年建成执法数据平台。",
+    )
+    later = _with_work(
+        old, (*old.parts[1].sections, dataclasses.replace(only, text="全年建成平台。"))
+    )
+    assert _kinds(compare(new, later, SCHEMA)) == [(CHANGED, "（六）推进数字法治 · 导语")]
+
+
+def test_a_subsections_text_in_basic_data_is_named_by_its_section_alone() -> None:
+    old = _example()
+    data = old.parts[0]
+    section = dataclasses.replace(data.sections[0], text="全年受理案件。")
+    new = dataclasses.replace(
+        old,
+        parts=(dataclasses.replace(data, sections=(section, *data.sections[1:])), *old.parts[1:]),
+    )
+    assert _kinds(compare(old, new, SCHEMA)) == [(CHANGED, "（一）办理行政案件情况")]
+
+
+def test_workbooks_with_leads_are_compared(tmp_path: Path) -> None:
+    leads = tmp_path / "leads.xlsx"
+    write_workbook(leads, SCHEMA, example_with_leads())
+    result = diff_workbooks(EXAMPLE, leads)
+    assert _kinds(list(result.changes)) == [
+        (ADDED, "（一）加强领导抓规划 · 导语"),
+        (ADDED, "（六）推进数字法治"),
+    ]
+    assert diff_workbooks(leads, leads).equal
 
 
 def test_figures_show_old_and_new_values() -> None:

@@ -30,7 +30,15 @@ from reportgen.source import Line
 from reportgen.validate import validate_workbook
 from reportgen.workbook import write_workbook
 
-from .conftest import EXAMPLE, LETTER, ROOT, docx_lines, docx_paragraphs
+from .conftest import (
+    EXAMPLE,
+    LETTER,
+    ROOT,
+    SECTION_LEAD,
+    docx_lines,
+    docx_paragraphs,
+    example_with_leads,
+)
 
 needs_letter = pytest.mark.skipif(not LETTER.exists(), reason="letter-2018.txt not found")
 
@@ -139,6 +147,32 @@ def test_a_custom_title_figures_and_doc_number_survive_the_round_trip(tmp_path: 
     assert validate(back).report == report
 
 
+def test_a_built_docx_with_section_leads_imports_back_equal(tmp_path: Path) -> None:
+    report = example_with_leads()
+    workbook = tmp_path / "leads.xlsx"
+    write_workbook(workbook, load_schema("letter"), report)
+    [docx] = build_report(workbook, output_dir=tmp_path / "one").outputs
+    back = tmp_path / "back.xlsx"
+    result, _schema = import_document(docx, back)
+    assert result.leftovers == ()
+    assert validate(back).report == report
+    sheet = load_workbook(back)["主要工作"]
+    assert [c.value for c in sheet[2]][:5] == [1, "加强领导抓规划", "导语", None, SECTION_LEAD]
+    [again] = build_report(back, output_dir=tmp_path / "two").outputs
+    assert docx_paragraphs(again) == docx_paragraphs(docx)
+
+
+def test_a_subsection_with_a_title_and_no_text_has_no_place() -> None:
+    text = "单位：\n开头。\n二、主要工作\n（一）加强领导。\n（二）健全制度。一是建章。正文。\n某单位\n2019年1月2日"
+    result = read_lines(_lines(text), load_schema("letter"))
+    assert result.report.parts[1].sections == (
+        Section("健全制度", points=(Point("建章", "正文。"),)),
+    )
+    assert [(x.place, x.text, x.reason) for x in result.leftovers] == [
+        ("第4行", "（一）加强领导。", "这一小节只有标题，没有文字")
+    ]
+
+
 def _word_letter(path: Path) -> None:
     """A letter typed in Word: runs split mid-word, headings in runs of their own, half-width
     brackets and colon, a date in Chinese numerals, no title."""
@@ -224,7 +258,7 @@ ANNUAL_TEXT = """首页 > 政务公开 > 法治政府建设年度报告
 区委全面依法治区委员会办公室:
 2019年,我局在区委、区政府的领导下,扎实推进法治政府建设。现将有关情况报告如下:
 一、2019年推进法治政府建设的主要举措和成效
-(一)加强组织领导。一是健全工作机制。成立领导小组,口径统一是前提。二是压实工作责任。签订责任书。
+(一)加强组织领导。局党组把法治建设摆在突出位置。一是健全工作机制。成立领导小组,口径统一是前提。二是压实工作责任。签订责任书。
 (二)推进依法决策。一是落实决策程序。严格审查。
 二是发挥法律顾问作用。全年审查合同20件。
 (三)加强普法宣传。全年开展普法活动120场,覆盖群众3万余人。
@@ -268,14 +302,23 @@ def test_the_annual_shape_imports_with_its_parts_recognised(annual: Path, tmp_pa
     assert report.title == "某某区司法局2019年度法治政府建设情况的报告"
     assert report.recipient == "区委全面依法治区委员会办公室"
     achievements, shortcomings, duty, plans = report.parts
-    assert [s.title for s in achievements.sections] == ["加强组织领导", "推进依法决策"]
-    assert [len(s.points) for s in achievements.sections] == [2, 2]
+    assert [s.title for s in achievements.sections] == [
+        "加强组织领导",
+        "推进依法决策",
+        "加强普法宣传",
+    ]
+    assert [len(s.points) for s in achievements.sections] == [2, 2, 0]
+    # text before 一是 is the subsection's lead; a subsection without points is all lead
+    assert [s.text for s in achievements.sections] == [
+        "局党组把法治建设摆在突出位置。",
+        "",
+        "全年开展普法活动120场，覆盖群众3万余人。",
+    ]
     assert [p.title for p in shortcomings.points] == ["法治意识仍需增强", "执法能力有待提高"]
     assert duty.lead.startswith("局主要负责人") and duty.points == ()
     assert [p.title for p in plans.points] == ["深化普法", "规范执法"]
     assert [line.place for line in result.set_aside] == ["第1行", "第3行", "第22行"]
     assert [(x.place, x.text) for x in result.leftovers] == [
-        ("第10行", "（三）加强普法宣传。全年开展普法活动120场，覆盖群众3万余人。"),
         ("第17行", "五、其他需要报告的情况"),
         ("第18行", "无。"),
     ]

@@ -10,6 +10,7 @@ import pytest
 
 from reportgen.api import validate
 from reportgen.errors import Finding, Severity
+from reportgen.model import Point, Section
 from reportgen.validate import parse_date
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL
@@ -335,3 +336,101 @@ def test_a_very_long_text_is_refused_with_the_limit(edited: Callable[..., Path])
     [finding] = validate(path).findings
     assert (finding.code, finding.place) == ("text-too-long", "主要工作!E2")
     assert finding.text("en") == "要点内容 is 30000 characters long; at most 5000 are allowed."
+
+
+# ---------------------------------------------------------------- 导语 rows of a sections sheet
+
+# Row 20 of the example's 主要工作 is the first empty one, after section 5 (强化培训提素质).
+LEAD = "局党组始终把法治建设摆在突出位置。"
+
+
+def _lead_row(row: int = 20, section: object = 5, **cells: object) -> dict[tuple[str, str], object]:
+    """Edits typing a 导语 row into 主要工作: 节序, 导语 and the lead text, plus ``cells``."""
+    edits: dict[tuple[str, str], object] = {
+        ("主要工作", f"A{row}"): section,
+        ("主要工作", f"C{row}"): "导语",
+        ("主要工作", f"E{row}"): LEAD,
+    }
+    edits.update({("主要工作", f"{col}{row}"): value for col, value in cells.items()})
+    return edits
+
+
+def test_a_lead_row_is_the_sections_text_before_its_points(edited: Callable[..., Path]) -> None:
+    result = validate(edited(_lead_row()))
+    assert result.findings == [] and result.report is not None
+    section = result.report.parts[1].sections[4]
+    assert section.text == LEAD
+    assert [p.title for p in section.points][:2] == ["坚持领导干部带头学法", "开展实战化培训"]
+
+
+def test_a_section_with_only_a_lead_is_valid(edited: Callable[..., Path]) -> None:
+    result = validate(edited(_lead_row(section=6, B="推进数字法治")))
+    assert result.findings == [] and result.report is not None
+    assert result.report.parts[1].sections[5] == Section("推进数字法治", text=LEAD)
+
+
+def test_a_lead_row_may_carry_the_section_title(edited: Callable[..., Path]) -> None:
+    # the 导语 row as the section's first row, with the title on it, as the writer puts it
+    edits = _lead_row(section=6, B="推进数字法治") | _lead_row(21, 6, C=1, D="建设平台", E="建成。")
+    result = validate(edited(edits))
+    assert result.findings == [] and result.report is not None
+    assert result.report.parts[1].sections[5] == Section(
+        "推进数字法治", LEAD, points=(Point("建设平台", "建成。"),)
+    )
+
+
+def test_a_second_lead_row_is_an_error_at_its_marker(edited: Callable[..., Path]) -> None:
+    path = edited(_lead_row() | _lead_row(21, E="又一段。"))
+    assert _codes(path) == [("error", "lead-twice", "主要工作!C21")]
+    [finding] = validate(path).findings
+    assert finding.text("zh") == "第 5 节有第二个导语行；每节只能有一行导语。"
+
+
+def test_a_title_on_a_lead_row_is_a_warning_that_it_is_not_used(
+    edited: Callable[..., Path],
+) -> None:
+    result = validate(edited(_lead_row(D="党的领导")))
+    [finding] = result.findings
+    assert (finding.code, finding.place) == ("lead-title-unused", "主要工作!D20")
+    assert finding.text("en") == "A 导语 row takes no title: '党的领导' is not in the document."
+    assert result.report is not None
+    assert result.report.parts[1].sections[4].text == LEAD
+
+
+def test_an_empty_lead_row_is_an_error(edited: Callable[..., Path]) -> None:
+    assert _codes(edited(_lead_row(E=None))) == [("error", "lead-empty", "主要工作!E20")]
+
+
+def test_a_lead_row_needs_its_section_number(edited: Callable[..., Path]) -> None:
+    # the row belongs to no section: its other cells are listed as unused, as for a point
+    assert _places(edited(_lead_row(section=None))) == {("bad-order", "主要工作", "A20")}
+
+
+def test_a_section_with_neither_lead_nor_points_is_still_an_error(
+    edited: Callable[..., Path],
+) -> None:
+    path = edited({("主要工作", "A20"): 6, ("主要工作", "B20"): "推进数字法治"})
+    assert _codes(path) == [("error", "bad-order", "主要工作!C20")]
+
+
+def test_a_lead_row_is_not_an_order_number_anywhere_in_its_section(
+    edited: Callable[..., Path],
+) -> None:
+    # a 导语 row between the points: no gap, no rows out of order, the lead still comes first
+    path = edited(_lead_row(18, D=None))  # point 2 of section 5 replaced by a 导语 row
+    [gap] = validate(path).findings  # its number is missing, nothing else
+    assert (gap.code, gap.place) == ("order-gap", "主要工作!C19")
+    report = validate(path).report
+    assert report is not None and report.parts[1].sections[4].text == LEAD
+
+
+def test_lead_text_gets_the_content_checks(edited: Callable[..., Path]) -> None:
+    path = edited(_lead_row(E="2017年,我局坚持党的领导。"))
+    assert _codes(path) == [
+        ("warning", "half-width-punctuation", "主要工作!E20"),
+        ("warning", "year-differs", "主要工作!E20"),
+    ]
+    assert validate(path).fixes == {("主要工作", "E20"): "2017年，我局坚持党的领导。"}
+    long = edited(_lead_row(E="长" * 6000), name="long.xlsx")
+    [finding] = validate(long).findings
+    assert finding.text("en") == "导语 is 6000 characters long; at most 5000 are allowed."

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from reportgen.api import init_workbook, validate
+from reportgen.diff import diff_workbooks
 from reportgen.errors import OutputError
 from reportgen.layout import headers_for
 from reportgen.schema import load_schema
 from reportgen.workbook import read_workbook, write_workbook
 
-from .conftest import EXAMPLE, EXAMPLE_ANNUAL
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, ROOT, example_with_leads
 
 
 def test_init_lays_out_every_sheet_from_the_schema(tmp_path: Path) -> None:
@@ -140,3 +143,66 @@ def test_a_workbook_name_must_end_in_xlsx(tmp_path: Path, name: str, suggestion:
     )
     assert list(tmp_path.iterdir()) == []
     write_workbook(tmp_path / "UPPER.XLSX", load_schema("letter"))
+
+
+def test_leads_are_written_first_in_their_section_and_read_back_equal(tmp_path: Path) -> None:
+    report = example_with_leads()
+    path = tmp_path / "leads.xlsx"
+    write_workbook(path, load_schema("letter"), report)
+    sheet = load_workbook(path)["主要工作"]
+    rows = [tuple(c.value for c in row[:5]) for row in sheet.iter_rows(min_row=2, max_row=24)]
+    assert rows[0] == (1, "加强领导抓规划", "导语", None, "局党组始终把法治建设摆在突出位置。")
+    assert rows[1][:4] == (1, None, 1, "强化组织领导")
+    assert rows[19] == (6, "推进数字法治", "导语", None, "全年建成执法数据平台，汇聚案件数据。")
+    assert rows[20] == (None,) * 5
+    result = validate(path)
+    assert result.findings == [] and result.report == report
+
+
+def test_the_point_number_column_takes_numbers_or_the_lead_marker(tmp_path: Path) -> None:
+    book = load_workbook(init_workbook(tmp_path / "new.xlsx"))
+    for sheet, column in (("主要工作", "C"), ("存在不足", "A")):
+        [rule] = [
+            dv
+            for dv in book[sheet].data_validations.dataValidation
+            if str(dv.sqref).startswith(f"{column}2:")
+        ]
+        assert (rule.type, rule.errorTitle) == ("custom", "要点序")
+        assert rule.formula1 == (
+            f'IF(ISNUMBER({column}2),AND({column}2>=1,{column}2=INT({column}2)),{column}2="导语")'
+        )
+        assert "导语" in book[sheet][f"{column}1"].comment.text
+    [section_no] = [
+        dv
+        for dv in book["主要工作"].data_validations.dataValidation
+        if str(dv.sqref).startswith("A2:")
+    ]
+    assert section_no.type == "whole"  # 节序 stays numbers only
+
+
+def test_instructions_say_how_to_type_a_sections_lead(tmp_path: Path) -> None:
+    for template in ("letter", "annual-report"):
+        book = load_workbook(init_workbook(tmp_path / f"{template}.xlsx", template=template))
+        text = [str(row[0].value) for row in book["说明"].iter_rows()]
+        [lead] = [line for line in text if "要点序填“导语”" in line]
+        sections = text.index(lead) - 2  # under the heading of the one sections part
+        assert "主要工作" in text[sections] or "主要举措和成效" in text[sections]
+
+
+@pytest.mark.parametrize(
+    ("tool", "source", "example"),
+    [
+        ("make_example.py", LETTER, EXAMPLE),
+        ("make_example_annual.py", None, EXAMPLE_ANNUAL),
+    ],
+)
+def test_the_examples_are_what_their_generators_write(
+    tmp_path: Path, tool: str, source: Path | None, example: Path
+) -> None:
+    """The committed examples give the same report as a fresh run of their generator."""
+    if source is not None and not source.exists():
+        pytest.skip(f"{source} not found")
+    target = tmp_path / example.name
+    inputs = [str(source)] if source is not None else []
+    subprocess.run([sys.executable, str(ROOT / "tools" / tool), *inputs, str(target)], check=True)
+    assert diff_workbooks(example, target).equal

@@ -1,8 +1,9 @@
 """Next year's workbook from last year's (结转): structure kept, figures moved, text to review.
 
 Choices made where the issue was silent:
-- Kept: issuer, recipient, closing phrase, every part, section and point, the intro.
-- Every carried part row and the intro are marked 待修改 in their 状态 column; validation warns
+- Kept: issuer, recipient, closing phrase, every part, section, section lead (导语 row) and
+  point, the intro.
+- Every carried part row (导语 rows too) and the intro are marked 待修改 in their 状态 column; validation warns
   for each one until a reviewer clears it or sets 已定稿.
 - Indicator figures: 本年 moves to 上年, 本年 is left empty (the old 上年 is two years back and
   is dropped).
@@ -22,7 +23,7 @@ from pathlib import Path
 from reportgen.api import schema_for
 from reportgen.errors import OutputError, ValidationFailed
 from reportgen.i18n import _
-from reportgen.model import Part, Report
+from reportgen.model import Part, Report, Section
 from reportgen.output import refuse_existing
 from reportgen.schema import Schema
 from reportgen.validate import validate_data
@@ -116,8 +117,16 @@ def _pending_rows(report: Report) -> int:
 
 
 def _rows(part: Part) -> int:
-    sections = sum(len(s.points) or max(1, len(s.indicators)) for s in part.sections)
+    sections = sum(_section_rows(s) for s in part.sections)
     return sections + len(part.points) + (1 if part.lead else 0)
+
+
+def _section_rows(section: Section) -> int:
+    """A sections-kind section: its 导语 row and a row per point; a 基本数据 subsection: a
+    row per indicator, or one row of text."""
+    if section.points:
+        return len(section.points) + (1 if section.text else 0)
+    return max(1, len(section.indicators))
 
 
 def _figures(report: Report) -> int:

@@ -34,6 +34,7 @@ MATCH_THRESHOLD = 0.45  # below this two sections or points are different ones
 FIGURE_COLUMNS = (("current", "本年"), ("previous", "上年"), ("unit", "单位"))
 T = TypeVar("T")
 Loose = tuple[str, int, Point]  # an unmatched point: its section's place, its index, itself
+LEAD_PLACE = " · 导语"  # after a section's place: its lead (the 导语 row of a sections sheet)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class Change:
 
     kind: str  # added, removed, moved, changed
     part: str  # the sheet it concerns: 基本信息 or a part title
-    place: str  # where in the document: 成文日期, （二）健全保障强决策 · 三是加强公职律师管理
+    # where in the document: 成文日期, （二）健全保障强决策 · 三是加强公职律师管理, … · 导语
+    place: str
     old: str = ""
     new: str = ""
     old_place: str = ""  # for a move: where it was
@@ -110,12 +112,13 @@ def compare(old: Report, new: Report, schema: Schema) -> list[Change]:
     """The changes from ``old`` to ``new``: header fields first, then each part in order."""
     changes = _field_changes(old, new, schema)
     old_parts = {p.key: p for p in old.parts}
+    kinds = {spec.key: spec.kind for spec in schema.parts}
     for part in new.parts:
         before = old_parts.pop(part.key, None)
         if before is None:
             changes.append(Change(ADDED, part.title, part.title, new=_part_text(part)))
         else:
-            changes.extend(_part_changes(before, part))
+            changes.extend(_part_changes(before, part, kinds.get(part.key, "")))
     for part in old_parts.values():
         changes.append(Change(REMOVED, part.title, part.title, old=_part_text(part)))
     return changes
@@ -183,16 +186,22 @@ def _shown(value: object) -> str:
 # ---------------------------------------------------------------- parts
 
 
-def _part_changes(old: Part, new: Part) -> list[Change]:
-    """Lead, sections and bare points of one part."""
+def _part_changes(old: Part, new: Part, kind: str) -> list[Change]:
+    """Lead, sections and bare points of one part of ``kind``."""
     changes = _text_change(new.title, "导语", old.lead, new.lead)
-    changes.extend(_section_changes(new.title, old.sections, new.sections))
+    # A section's text is its 导语 row in a sections part, so it is named as such there;
+    # in 基本数据 it is the subsection's whole text.
+    lead = LEAD_PLACE if kind == "sections" else ""
+    changes.extend(_section_changes(new.title, old.sections, new.sections, lead))
     found, left_old, left_new = _points_in(new.title, "", "", old.points, new.points)
     return changes + found + _cross_moves(new.title, left_old, left_new)
 
 
-def _section_changes(part: str, old: Sequence[Section], new: Sequence[Section]) -> list[Change]:
-    """Sections matched by title and content; then the points of each matched pair."""
+def _section_changes(
+    part: str, old: Sequence[Section], new: Sequence[Section], lead: str = ""
+) -> list[Change]:
+    """Sections matched by title and content; then the points of each matched pair; a
+    change of a section's text is placed at the section followed by ``lead``."""
     pairs = match(old, new, _section_likeness)
     partner = {j: i for i, j in pairs}
     moved = {j for _i, j in _moved(pairs)}
@@ -207,7 +216,8 @@ def _section_changes(part: str, old: Sequence[Section], new: Sequence[Section]) 
         i = partner[j]
         if j in moved:
             changes.append(Change(MOVED, part, place, old_place=_section_place(i, old[i])))
-        changes.extend(_one_section(part, i, old[i], j, section, loose_old, loose_new))
+        found = _one_section(part, (i, old[i]), (j, section), lead, loose_old, loose_new)
+        changes.extend(found)
     for i, section in enumerate(old):
         if i not in partner.values():
             place = _section_place(i, section)
@@ -217,17 +227,17 @@ def _section_changes(part: str, old: Sequence[Section], new: Sequence[Section]) 
 
 def _one_section(
     part: str,
-    i: int,
-    old: Section,
-    j: int,
-    new: Section,
+    before: tuple[int, Section],
+    after: tuple[int, Section],
+    lead: str,
     loose_old: list[Loose],
     loose_new: list[Loose],
 ) -> list[Change]:
-    """Title, text, figures and points of a matched pair of sections."""
+    """Title, text (the lead), figures and points of a matched pair of sections."""
+    (i, old), (j, new) = before, after
     place = _section_place(j, new)
     changes = _text_change(part, place, sentence(old.title), sentence(new.title))
-    changes.extend(_text_change(part, place, old.text, new.text))
+    changes.extend(_text_change(part, place + lead, old.text, new.text))
     changes.extend(_figure_changes(part, place, old.indicators, new.indicators))
     found, left_old, left_new = _points_in(
         part, _section_place(i, old), place, old.points, new.points

@@ -12,6 +12,9 @@ Choices made where the issue was silent:
   intro, a part of points, a subsection), the paragraphs are joined: the text is kept, the
   paragraph breaks are not.
 - Text with no place in the workbook goes to the 未识别内容 sheet with its position and why.
+  In a ``sections`` part, the text between a subsection's run-in title and its 一是 is the
+  subsection's lead (its 导语 row), and a subsection without points is all lead; only a
+  subsection with a title and no text at all has no place.
 - A .txt (often copied from a web page) has its half-width Chinese punctuation made full-width,
   except between digits (1,234 and 9:30 stay); a .docx keeps its text exactly as written.
 - The year comes from the title (2018年度), else the intro's first 2018年, else the date: an
@@ -440,20 +443,17 @@ def _subsections(block: _Block, reading: _Reading) -> list[_Subsection]:
 
 
 def _section(kind: str, found: _Subsection, reading: _Reading) -> Section | None:
-    """A subsection of a ``data`` part (text and figures) or a ``sections`` part (points)."""
+    """A subsection of a ``data`` part (text and figures) or a ``sections`` part (the text
+    before its 一是 as its lead, then the points; text and no points is all lead)."""
     text = "".join(found.text)
     if kind == "data":
         words, indicators = split_figures(text)
         return Section(title=found.title, text=words, indicators=indicators)
     lead, points = split_points(text)
-    if not points:
-        reason = "这一小节没有“一是、二是”要点，工作表只能按要点存放"
-        reading.leave(found.line, reason, "".join(found.raw))
+    if not lead and not points:
+        reading.leave(found.line, "这一小节只有标题，没有文字", "".join(found.raw))
         return None
-    if lead:
-        reason = f"（{found.title}）中“一是”之前的文字：工作表没有放它的地方"
-        reading.leave(found.line, reason, lead)
-    return Section(title=found.title, points=points)
+    return Section(title=found.title, text=lead, points=points)
 
 
 def split_figures(text: str) -> tuple[str, tuple[Indicator, ...]]:

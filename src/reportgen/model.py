@@ -30,7 +30,11 @@ class Point:
 
 @dataclass(frozen=True)
 class Section:
-    """One （一） subsection: its title and either text, indicators or points."""
+    """One （一） subsection: its title and its text, indicators or points.
+
+    In a 基本数据-style part the text is the subsection's words (before any figures); in a
+    主要工作-style part it is the lead typed on the section's 导语 row, before its points.
+    """
 
     title: str
     text: str = ""

@@ -616,18 +616,82 @@ def _points(rows: list[_Row], sheet: str, findings: Findings) -> tuple[Point, ..
     return tuple(points)
 
 
+def _is_lead(row: _Row) -> bool:
+    """Whether the row's 要点序 says 导语: it holds a lead, not a numbered point."""
+    return clean_text(row.get("point_no").value)[0] == LEAD_MARKER
+
+
 def _read_sections_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
-    """A 主要工作-style part: sections (节) each holding points (要点)."""
+    """A 主要工作-style part: sections (节), each an optional lead (导语 row) and points (要点).
+
+    A section needs a lead or points; one without either has already been reported at the
+    row that left it empty (a bad 要点序, an empty 导语 row).
+    """
     sections = []
     for number, group in _group(rows, "section_no", sheet, findings):
         title = _section_title(number, group, sheet, findings)
-        sections.append(Section(title=title, points=_points(group, sheet, findings)))
+        leads = [r for r in group if _is_lead(r)]
+        text = _section_lead(number, leads, sheet, findings)
+        points = _points([r for r in group if r not in leads], sheet, findings)
+        sections.append(Section(title=title, text=text, points=points))
     return Part(key=spec.key, title=spec.title, sections=tuple(sections))
+
+
+def _section_lead(number: int, rows: list[_Row], sheet: str, findings: Findings) -> str:
+    """A section's lead from its 导语 row (its text comes before the points, wherever the row
+    is); a second 导语 row is an error, since joining two would hide which one was meant."""
+    for row in rows[1:]:
+        findings.error(
+            "lead-twice",
+            _("Section {number} has a second 导语 row; a section has one lead."),
+            _(
+                "Put the whole lead in the first 导语 row's 要点内容, or number this row as a point."
+            ),
+            sheet=sheet,
+            cell=row.get("point_no").ref,
+            number=number,
+        )
+        for cell in row.cells.values():
+            findings.use(sheet, cell.ref)  # reported as a whole: not "unused" as well
+    if not rows:
+        return ""
+    row = rows[0]
+    findings.use(sheet, row.get("point_no").ref)
+    _lead_title(row, sheet, findings)
+    text = _text(row.get("point_body"), sheet, findings, "body", "导语")
+    if not text:
+        findings.error(
+            "lead-empty",
+            _("The 导语 row has no text."),
+            _("Type the section's lead in 要点内容, or delete the row."),
+            sheet=sheet,
+            cell=row.get("point_body").ref,
+        )
+    return text
+
+
+def _lead_title(row: _Row, sheet: str, findings: Findings) -> None:
+    """A warning for a 要点标题 typed on a 导语 row: a lead has no title of its own."""
+    cell = row.get("point_title")
+    title = clean_text(cell.value)[0]
+    if title:
+        findings.use(sheet, cell.ref)  # reported here: not "unused" as well
+        findings.warning(
+            "lead-title-unused",
+            _("A 导语 row takes no title: '{title}' is not in the document."),
+            _(
+                "Put the section title in 节标题, or number the row in 要点序 to make it a point "
+                "with this title."
+            ),
+            sheet=sheet,
+            cell=cell.ref,
+            title=title,
+        )
 
 
 def _read_points_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
     """A 存在不足-style part: a lead sentence (导语 row; several are joined) and points."""
-    lead_rows = [r for r in rows if clean_text(r.get("point_no").value)[0] == LEAD_MARKER]
+    lead_rows = [r for r in rows if _is_lead(r)]
     for row in lead_rows:
         findings.use(sheet, row.get("point_no").ref)
     lead = "".join(_text(r.get("point_body"), sheet, findings, "body", "导语") for r in lead_rows)
@@ -749,11 +813,15 @@ def _pending_rows(sheet: SheetData, columns: tuple[Column, ...], findings: Findi
 
 
 def _row_label(row: tuple[Cell, ...], columns: tuple[Column, ...]) -> str:
-    """What a row is about: its point title, indicator or section title, else its first cell."""
+    """What a row is about: its point title, indicator or section title, else its first cell;
+    a 导语 row is the lead (of the section whose title it carries)."""
     keys = [c.key for c in columns]
-    for key in ("point_title", "indicator", "section_title"):
-        if key in keys and keys.index(key) < len(row):
-            text = clean_text(row[keys.index(key)].value)[0]
-            if text:
-                return text
-    return clean_text(row[0].value)[0]
+
+    def value(key: str) -> str:
+        at = keys.index(key) if key in keys else len(row)
+        return clean_text(row[at].value)[0] if at < len(row) else ""
+
+    if value("point_no") == LEAD_MARKER:
+        return " · ".join(t for t in (value("section_title"), LEAD_MARKER) if t)
+    titles = (value(key) for key in ("point_title", "indicator", "section_title"))
+    return next((t for t in titles if t), clean_text(row[0].value)[0] if row else "")

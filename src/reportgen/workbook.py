@@ -30,7 +30,7 @@ from reportgen.layout import (
     Column,
     columns_for,
 )
-from reportgen.model import Part, Report
+from reportgen.model import Part, Report, Section
 from reportgen.output import atomic_path
 from reportgen.schema import TEMPLATE_TAG, FieldSpec, PartSpec, Schema, fill_title
 from reportgen.xlsxfile import SheetExtras, check_file_kind, column_letter, lock_file, scan_sheets
@@ -430,7 +430,17 @@ def _instruction_lines(schema: Schema) -> list[tuple[str, bool]]:
         heading = f"“{title}”" if title != part.sheet else ""
         lines.append((f"工作表“{part.sheet}”（正文第 {number} 部分{heading}，{required}）", True))
         lines.append((part.help, False))
+        if part.kind == "sections":
+            lines.append((SECTION_LEAD_HELP, False))
     return lines
+
+
+# Said for every part of the sections kind, whatever its schema's help says.
+SECTION_LEAD_HELP = (
+    f"节标题之后、“一是”之前的文字（导语）单独填一行：节序填本节的序号，要点序填“{LEAD_MARKER}”，"
+    "文字填在要点内容里，要点标题不填；每节至多一行导语，不论放在哪一行都排在各要点之前。"
+    "没有要点的节只填这一行导语即可。"
+)
 
 
 def _write_info(
@@ -540,13 +550,15 @@ def _write_part(ws: Any, spec: PartSpec, part: Part | None, marks: Marks) -> Non
 
 
 def _part_validations(ws: Any, columns: tuple[Column, ...], last: int) -> None:
-    """Order columns take whole numbers ≥ 1; the unit column offers the usual units."""
+    """Order columns take whole numbers ≥ 1 (要点序 also 导语); 单位 offers the usual units."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        if column.type == "order":
+        if column.key == "point_no":
+            dv = _point_no_validation(letter)
+        elif column.type == "order":
             dv = DataValidation(
                 type="whole",
                 operator="greaterThanOrEqual",
@@ -566,6 +578,24 @@ def _part_validations(ws: Any, columns: tuple[Column, ...], last: int) -> None:
         dv.add(f"{letter}2:{letter}{last}")
 
 
+def _point_no_validation(letter: str) -> Any:
+    """要点序 takes a whole number ≥ 1 or the word 导语 (a lead row): a custom rule, since
+    Excel's whole-number rule would refuse the word."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    cell = f"{letter}2"
+    return DataValidation(
+        type="custom",
+        # IF, not OR: OR and AND evaluate every argument, and INT(导语) is #VALUE!, which
+        # would make the whole rule an error and refuse the word.
+        formula1=f'IF(ISNUMBER({cell}),AND({cell}>=1,{cell}=INT({cell})),{cell}="{LEAD_MARKER}")',
+        allow_blank=True,
+        error=f"请填写 1、2、3 这样的序号，或“{LEAD_MARKER}”",
+        errorTitle="要点序",
+        showErrorMessage=True,
+    )
+
+
 def _part_rows(kind: str, part: Part | None, carry: bool = False) -> list[tuple[CellValue, ...]]:
     """The data rows of a part sheet, in its kind's column order."""
     if kind == "points":
@@ -577,12 +607,16 @@ def _part_rows(kind: str, part: Part | None, carry: bool = False) -> list[tuple[
     if part is None:
         return []
     if kind == "sections":
-        return [
-            (s_no, s.title if p_no == 1 else None, p_no, p.title, p.body)
-            for s_no, s in enumerate(part.sections, start=1)
-            for p_no, p in enumerate(s.points, start=1)
-        ]
+        return [row for n, s in enumerate(part.sections, start=1) for row in _section_rows(n, s)]
     return _data_rows(part, carry)
+
+
+def _section_rows(number: int, section: Section) -> list[tuple[CellValue, ...]]:
+    """Rows of one section of a 主要工作 sheet: its 导语 row first if it has a lead, then a
+    row per point; the section title only on the first row."""
+    rows: list[tuple[CellValue, ...]] = [(LEAD_MARKER, None, section.text)] if section.text else []
+    rows += [(n, p.title, p.body) for n, p in enumerate(section.points, start=1)]
+    return [(number, section.title if i == 0 else None, *row) for i, row in enumerate(rows)]
 
 
 def _data_rows(part: Part, carry: bool) -> list[tuple[CellValue, ...]]:
