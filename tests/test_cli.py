@@ -208,6 +208,23 @@ def test_templates_lint_exit_codes_and_the_place_named(tmp_path: Path) -> None:
     assert out.strip().endswith("1 个错误，0 个警告")
 
 
+def test_a_template_docx_that_is_a_workbook_is_named_by_lint_and_build(
+    example: Path, tmp_path: Path
+) -> None:
+    run("templates", "new", "mine", "-o", str(tmp_path))
+    docx = tmp_path / "mine" / "template.docx"
+    docx.write_bytes(example.read_bytes())
+    advice = "请把 template.docx 换成 Word 文档（.docx），例如从 reportgen templates new NAME 新建的文件夹中复制一份。"
+    code, out, _err = run("templates", "lint", str(tmp_path / "mine"))
+    assert code == 1
+    assert f"  错误 {docx}: 这是 Excel 工作簿，不是 Word 文档（.docx）。 — {advice}" in out
+    out_dir = tmp_path / "out"
+    code, _out, err = run("build", str(example), "-t", str(tmp_path / "mine"), "-o", str(out_dir))
+    assert code == 2
+    assert err.strip() == f"reportgen: {docx}：这是 Excel 工作簿，不是 Word 文档（.docx）。{advice}"
+    assert not out_dir.exists()
+
+
 def test_build_the_annual_example_needs_no_template_option(tmp_path: Path) -> None:
     from .conftest import EXAMPLE_ANNUAL
 

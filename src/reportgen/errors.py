@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from reportgen.i18n import _, translate
+from reportgen.i18n import _, fill
 
 
 class Severity(str, Enum):
@@ -50,11 +50,11 @@ class Finding:
 
     def text(self, lang: str) -> str:
         """The message in ``lang``, its fields filled."""
-        return translate(self.message, lang).format(**self.params)
+        return fill(self.message, self.params, lang)
 
     def hint_text(self, lang: str) -> str:
         """The fix in ``lang``, its fields filled; empty when there is none."""
-        return translate(self.hint, lang).format(**self.params) if self.hint else ""
+        return fill(self.hint, self.params, lang) if self.hint else ""
 
     def to_dict(self, lang: str) -> dict[str, str]:
         """A plain dict for ``--format json``."""
@@ -84,7 +84,7 @@ class ReportgenError(Exception):
 
     def text(self, lang: str) -> str:
         """The message in ``lang``."""
-        return translate(self.message, lang).format(**self.params)
+        return fill(self.message, self.params, lang)
 
     def __str__(self) -> str:
         return self.text("en")
