@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import WorkbookError
-from reportgen.filekind import DOCX, ZIP, looks_like_text, sniff
+from reportgen.filekind import DOCX, XLSX, ZIP, damaged, looks_like_text, sniff
 from reportgen.i18n import _
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, or an encrypted .xlsx
@@ -77,9 +77,12 @@ def check_file_kind(path: Path) -> None:
 
 
 def _check_package_kind(path: Path) -> None:
-    """Refuse a Word document or a plain zip by name; a damaged zip is left to the reader,
-    whose message says so."""
+    """Refuse a Word document or a plain zip by name, and a workbook package without its
+    workbook part (readers take it for a workbook with no sheets); a damaged zip is left to
+    the reader, whose message says so."""
     kind = sniff(path)
+    if kind == XLSX and not _has_workbook_part(path):
+        raise damaged(path, WorkbookError)
     if kind == DOCX:
         raise WorkbookError(
             _(
@@ -96,6 +99,17 @@ def _check_package_kind(path: Path) -> None:
             ),
             file=str(path),
         )
+
+
+def _has_workbook_part(path: Path) -> bool:
+    """Whether the package holds the workbook part its root relationships name."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return _workbook_part(package) in package.namelist()
+    except Exception:
+        # broken or hostile relationships (bad XML, entities, a bad member): the reader
+        # meets them too and names the problem, so this check gives way to it
+        return True
 
 
 def _ole_error(path: Path) -> WorkbookError:
