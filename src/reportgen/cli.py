@@ -22,6 +22,7 @@ from reportgen.i18n import LANGUAGES, _, default_language, translate
 from reportgen.layout import UNRECOGNISED_SHEET
 from reportgen.present import findings_json, findings_text, summary_line
 from reportgen.schema import DEFAULT_TEMPLATE, load_schema
+from reportgen.usage import LocalizedGroup
 
 EXISTING_FILE = click.Path(exists=False, dir_okay=False, path_type=Path)
 
@@ -73,7 +74,7 @@ template_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalizedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
