@@ -77,6 +77,7 @@ def test_validate_json(edited: Callable[..., Path]) -> None:
         "file": str(path),
         "sheet": "基本信息",
         "cell": "B2",
+        "line": None,
         "code": "required-empty",
         "message": "发文机关为空。",
         "hint": finding["hint"],
@@ -223,6 +224,34 @@ def test_a_template_docx_that_is_a_workbook_is_named_by_lint_and_build(
     assert code == 2
     assert err.strip() == f"reportgen: {docx}：这是 Excel 工作簿，不是 Word 文档（.docx）。{advice}"
     assert not out_dir.exists()
+
+
+def test_templates_lint_json_gives_each_finding_with_its_line(tmp_path: Path) -> None:
+    from docx import Document
+
+    run("templates", "new", "mine", "-o", str(tmp_path))
+    folder = tmp_path / "mine"
+    code, out, _err = run("templates", "lint", str(folder), "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+    document = Document(str(folder / "template.docx"))
+    document.add_paragraph("{{ fields.contatc }}")
+    document.save(str(folder / "template.docx"))
+    code, out, _err = run("templates", "lint", str(folder), "--format", "json")
+    assert code == 1
+    assert json.loads(out) == [
+        {
+            "severity": "error",
+            "file": str(folder / "template.docx"),
+            "sheet": "",
+            "cell": "",
+            "line": len(document.paragraphs),
+            "code": "unknown-field",
+            "message": "“{{ fields.contatc }}”：fields.contatc 不是 schema.toml 中的项目（项目："
+            "classification, closing, doc_number, intro, issuer, recipient, retention, "
+            "signature_date, title, year）。",
+            "hint": "",
+        }
+    ]
 
 
 def test_build_the_annual_example_needs_no_template_option(tmp_path: Path) -> None:

@@ -321,14 +321,17 @@ def templates_new(name: str, source: str, into: Path) -> None:
 
 @templates.command("lint")
 @click.argument("folder", metavar="NAME|DIR")
+@format_option
 @handles_errors
-def templates_lint(folder: str) -> None:
+def templates_lint(folder: str, fmt: str) -> None:
     """Check a template folder: schema, tags, variables, fields shown, styles. Exit 1 on errors."""
     from reportgen.lint import lint_template  # deferred: python-docx and Jinja load slowly
 
     findings = lint_template(folder)
     lang = _lang()
-    if findings:
+    if fmt == "json":
+        click.echo(findings_json(findings, lang))
+    elif findings:
         click.echo(findings_text(findings, lang))
         click.echo(summary_line(findings, lang))
     else:

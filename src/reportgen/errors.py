@@ -56,13 +56,14 @@ class Finding:
         """The fix in ``lang``, its fields filled; empty when there is none."""
         return fill(self.hint, self.params, lang) if self.hint else ""
 
-    def to_dict(self, lang: str) -> dict[str, str]:
-        """A plain dict for ``--format json``."""
+    def to_dict(self, lang: str) -> dict[str, str | int | None]:
+        """A plain dict for ``--format json``; ``line`` is null when the finding has none."""
         return {
             "severity": self.severity.value,
             "file": self.file,
             "sheet": self.sheet,
             "cell": self.cell,
+            "line": self.line or None,
             "code": self.code,
             "message": self.text(lang),
             "hint": self.hint_text(lang),
