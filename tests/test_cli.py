@@ -77,6 +77,7 @@ def test_validate_json(edited: Callable[..., Path]) -> None:
         "file": str(path),
         "sheet": "基本信息",
         "cell": "B2",
+        "line": None,
         "code": "required-empty",
         "message": "发文机关为空。",
         "hint": finding["hint"],
@@ -206,6 +207,51 @@ def test_templates_lint_exit_codes_and_the_place_named(tmp_path: Path) -> None:
         "recipient, retention, signature_date, title, year）。"
     ) in out.splitlines()
     assert out.strip().endswith("1 个错误，0 个警告")
+
+
+def test_a_template_docx_that_is_a_workbook_is_named_by_lint_and_build(
+    example: Path, tmp_path: Path
+) -> None:
+    run("templates", "new", "mine", "-o", str(tmp_path))
+    docx = tmp_path / "mine" / "template.docx"
+    docx.write_bytes(example.read_bytes())
+    advice = "请把 template.docx 换成 Word 文档（.docx），例如从 reportgen templates new NAME 新建的文件夹中复制一份。"
+    code, out, _err = run("templates", "lint", str(tmp_path / "mine"))
+    assert code == 1
+    assert f"  错误 {docx}: 这是 Excel 工作簿，不是 Word 文档（.docx）。 — {advice}" in out
+    out_dir = tmp_path / "out"
+    code, _out, err = run("build", str(example), "-t", str(tmp_path / "mine"), "-o", str(out_dir))
+    assert code == 2
+    assert err.strip() == f"reportgen: {docx}：这是 Excel 工作簿，不是 Word 文档（.docx）。{advice}"
+    assert not out_dir.exists()
+
+
+def test_templates_lint_json_gives_each_finding_with_its_line(tmp_path: Path) -> None:
+    from docx import Document
+
+    run("templates", "new", "mine", "-o", str(tmp_path))
+    folder = tmp_path / "mine"
+    code, out, _err = run("templates", "lint", str(folder), "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+    document = Document(str(folder / "template.docx"))
+    document.add_paragraph("{{ fields.contatc }}")
+    document.save(str(folder / "template.docx"))
+    code, out, _err = run("templates", "lint", str(folder), "--format", "json")
+    assert code == 1
+    assert json.loads(out) == [
+        {
+            "severity": "error",
+            "file": str(folder / "template.docx"),
+            "sheet": "",
+            "cell": "",
+            "line": len(document.paragraphs),
+            "code": "unknown-field",
+            "message": "“{{ fields.contatc }}”：fields.contatc 不是 schema.toml 中的项目（项目："
+            "classification, closing, doc_number, intro, issuer, recipient, retention, "
+            "signature_date, title, year）。",
+            "hint": "",
+        }
+    ]
 
 
 def test_build_the_annual_example_needs_no_template_option(tmp_path: Path) -> None:

@@ -79,3 +79,38 @@ def test_require_docx_says_what_the_file_is(tmp_path: Path, content: bytes, mess
     docx = tmp_path / "real.docx"
     docx.write_bytes(docx_bytes())
     filekind.require_docx(docx, DocumentError)
+
+
+WHAT_IT_IS = [
+    ("book.docx", EXAMPLE.read_bytes(), "this is an Excel workbook, not a Word document (.docx)."),
+    ("notes.docx", "会议纪要\r\n".encode(), "this is a text file, not a Word document (.docx)."),
+    ("scan.docx", b"%PDF-1.7\n", "this is a PDF, not a Word document (.docx)."),
+    ("empty.docx", b"", "the file is empty (0 bytes)."),
+    ("photos.docx", _zip(**{"a.jpg": "x"}), "this is a ZIP archive, not a Word document (.docx)."),
+    ("cut.docx", docx_bytes()[:300], "the file is damaged or incomplete."),
+    ("image.docx", b"\x89PNG\r\n\x1a\n\x00", "this is not a Word document (.docx)."),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "sentence"), WHAT_IT_IS, ids=[w[0] for w in WHAT_IT_IS]
+)
+def test_what_it_is_names_the_kind(
+    tmp_path: Path, name: str, content: bytes, sentence: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert filekind.what_it_is(path) == sentence
+
+
+def test_not_a_word_file_says_what_it_is_then_what_to_do(tmp_path: Path) -> None:
+    from reportgen.errors import TemplateError
+
+    path = tmp_path / "template.docx"
+    path.write_bytes(EXAMPLE.read_bytes())
+    error = filekind.not_a_word_file(path, TemplateError, "Use another one.")
+    assert isinstance(error, TemplateError)
+    assert error.text("en") == (
+        f"{path}: this is an Excel workbook, not a Word document (.docx). Use another one."
+    )
+    assert error.text("zh").startswith(f"{path}：这是 Excel 工作簿，不是 Word 文档（.docx）。")

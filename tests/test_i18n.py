@@ -43,3 +43,15 @@ def test_default_language_follows_the_locale(monkeypatch) -> None:  # noqa: ANN0
     assert default_language() == "zh"
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
     assert default_language() == "en"
+
+
+def test_a_message_given_as_a_field_is_translated_with_its_message() -> None:
+    import pickle
+
+    from reportgen.i18n import Message, fill
+
+    what = Message("the file is empty (0 bytes).")
+    params = pickle.loads(pickle.dumps({"file": "a.docx", "what": what, "advice": "x"}))
+    assert isinstance(params["what"], Message)  # survives a batch worker's process boundary
+    assert fill("{file}: {what} {advice}", params, "zh") == "a.docx：文件是空的（0 字节）。x"
+    assert fill("{file}: {what} {advice}", params, "en") == "a.docx: the file is empty (0 bytes). x"

@@ -242,6 +242,31 @@ def test_missing_or_broken_word_file(tmp_path: Path) -> None:
     assert [c for c, _p, _t in _errors(folder)] == ["file-missing"]
 
 
+@pytest.mark.parametrize(
+    ("content", "sentence"),
+    [
+        (None, "this is an Excel workbook, not a Word document (.docx)."),
+        ("套话\n".encode(), "this is a text file, not a Word document (.docx)."),
+    ],
+)
+def test_a_word_file_that_is_something_else_says_what(
+    tmp_path: Path, content: bytes | None, sentence: str
+) -> None:
+    from .conftest import EXAMPLE
+
+    folder = _copy(tmp_path)
+    docx = folder / "template.docx"
+    docx.write_bytes(EXAMPLE.read_bytes() if content is None else content)
+    [finding] = [f for f in lint_template(folder) if f.severity is Severity.ERROR]
+    assert (finding.code, finding.place, finding.text("en"), finding.hint_text("en")) == (
+        "docx-unreadable",
+        str(docx),
+        sentence,
+        "Replace template.docx with a Word document (.docx), e.g. one copied from a folder "
+        "made by: reportgen templates new NAME",
+    )
+
+
 def test_a_schema_with_a_bom_lints_like_one_without(tmp_path: Path) -> None:
     folder = _copy(tmp_path, name="other")
     schema = folder / "schema.toml"

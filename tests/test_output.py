@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import OutputError
-from reportgen.output import atomic_path, refuse_existing, safe_filename, write_error
+from reportgen.output import (
+    atomic_path,
+    is_reserved_name,
+    refuse_existing,
+    safe_filename,
+    write_error,
+)
 
 
 def test_failure_leaves_nothing(tmp_path: Path) -> None:
@@ -83,6 +89,24 @@ def test_failure_keeps_folders_that_were_there(tmp_path: Path) -> None:
 def test_safe_filenames(title: str, name: str) -> None:
     assert safe_filename(title) == name
     assert "/" not in safe_filename(title) and "\\" not in safe_filename(title)
+
+
+@pytest.mark.parametrize(
+    ("name", "reserved"),
+    [
+        ("CON", True),
+        ("con", True),
+        ("Nul.txt", True),
+        ("LPT9.tar.gz", True),
+        ("COM¹", True),
+        ("CONTRACT", False),
+        ("COM10", False),
+        ("my-con", False),
+        ("", False),
+    ],
+)
+def test_names_windows_reserves(name: str, reserved: bool) -> None:
+    assert is_reserved_name(name) is reserved
 
 
 def test_a_title_cannot_write_outside_the_output_folder(

@@ -373,9 +373,15 @@ def test_a_template_that_is_not_a_docx(example: Path, tmp_path: Path) -> None:
     from reportgen.errors import TemplateError
 
     folder = _user_template(tmp_path, "")
-    (folder / "template.docx").write_bytes(b"not a zip")
-    with pytest.raises(TemplateError, match="not a Word .docx template"):
+    docx = folder / "template.docx"
+    docx.write_bytes(example.read_bytes())  # an .xlsx renamed
+    with pytest.raises(TemplateError) as caught:
         build_report(example, output_dir=tmp_path / "out", template=str(folder))
+    assert caught.value.text("en") == (
+        f"{docx}: this is an Excel workbook, not a Word document (.docx). Replace "
+        "template.docx with a Word document (.docx), e.g. one copied from a folder made by: "
+        "reportgen templates new NAME"
+    )
     assert not (tmp_path / "out").exists()
 
 

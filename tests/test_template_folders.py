@@ -68,6 +68,30 @@ def test_a_name_too_long_for_a_folder_is_refused_plainly(tmp_path: Path) -> None
     assert new_template("a" * 64, "letter", tmp_path).name == "a" * 64
 
 
+@pytest.mark.parametrize(
+    "name", ["CON", "nul", "Prn", "aux", "COM1", "lpt9", "con.txt", "NUL.tar.gz"]
+)
+def test_a_name_windows_reserves_for_a_device_is_refused(tmp_path: Path, name: str) -> None:
+    # Linux makes the folder, but on Windows no folder can be called CON or NUL.txt
+    with pytest.raises(TemplateError) as caught:
+        new_template(name, "letter", tmp_path)
+    assert caught.value.text("en") == (
+        f"'{name}' is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9, also with "
+        "an extension); no folder can have it there. Choose another name."
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert new_template("CONTRACT", "letter", tmp_path).name == "CONTRACT"  # only the names
+
+
+def test_templates_new_con_through_the_cli(tmp_path: Path) -> None:
+    code, _out, err = run("templates", "new", "con", "-o", str(tmp_path))
+    assert code == 2
+    assert err.strip() == (
+        "reportgen: “con”是 Windows 的设备名（CON、PRN、AUX、NUL、COM1–9、LPT1–9，带扩展名也一样），"
+        "在 Windows 上不能用作文件夹名。请另选一个名称。"
+    )
+
+
 def _fill(workbook: Path, contact: str) -> None:
     """Fill a fresh workbook from the example letter's cells, sheet by sheet, plus 联系人."""
     source, book = load_workbook(EXAMPLE), load_workbook(workbook)

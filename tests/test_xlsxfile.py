@@ -55,6 +55,18 @@ def _zip_of_photos() -> bytes:
     return buffer.getvalue()
 
 
+def _without(content: bytes, member: str) -> bytes:
+    """The package ``content`` with one member left out."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for item in old.infolist():
+            if item.filename != member:
+                new.writestr(item, old.read(item))
+    return buffer.getvalue()
+
+
 def catalogue() -> list[tuple[str, bytes, str]]:
     """Every kind of file that is not an .xlsx, with a phrase its message must contain."""
     example = EXAMPLE.read_bytes()
@@ -65,6 +77,7 @@ def catalogue() -> list[tuple[str, bytes, str]]:
         ("gbk-csv.xlsx", "项目,内容\n发文机关,杭州市公安局\n".encode("gbk"), "text file (CSV?)"),
         ("truncated.xlsx", example[: len(example) // 2], "damaged or incomplete"),
         ("cut-short.xlsx", example[:-200], "damaged or incomplete"),
+        ("no-book.xlsx", _without(example, "xl/workbook.xml"), "damaged or incomplete"),
         ("protected.xlsx", encrypted_bytes(), "password-protected"),
         ("empty.xlsx", b"", "empty (0 bytes)"),
         ("noise.xlsx", bytes(range(256)) * 8, "not an Excel workbook"),
@@ -89,6 +102,29 @@ def test_not_a_workbook_is_refused_with_the_file_named(
     message = caught.value.text("en")
     assert message.startswith(f"{path}: ") and phrase in message
     assert caught.value.text("zh").startswith(f"{path}：")
+
+
+def test_a_workbook_without_its_workbook_part_is_damaged_not_sheetless(tmp_path: Path) -> None:
+    # calamine reads such a package as a workbook with no sheets: every sheet "missing"
+    path = tmp_path / "no-book.xlsx"
+    path.write_bytes(_without(EXAMPLE.read_bytes(), "xl/workbook.xml"))
+    with pytest.raises(WorkbookError) as caught:
+        validate(path)
+    assert caught.value.text("en") == (
+        f"{path}: the file is damaged or incomplete (was it copied while still being saved?). "
+        "Copy it again from where it was saved, or open and re-save it."
+    )
+
+
+@pytest.mark.parametrize(
+    "rels", [b"<Relationships", b'<!DOCTYPE r [<!ENTITY a "x">]><Relationships/>']
+)
+def test_broken_root_relationships_end_as_a_workbook_error(tmp_path: Path, rels: bytes) -> None:
+    path = rezip(
+        EXAMPLE, tmp_path / "bad-rels.xlsx", lambda n, d: rels if n == "_rels/.rels" else d
+    )
+    with pytest.raises(WorkbookError):
+        validate(path)
 
 
 def test_password_message_says_how_to_remove_it(tmp_path: Path) -> None:

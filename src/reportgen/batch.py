@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import Finding, ReportgenError, ValidationFailed
-from reportgen.i18n import _, translate
+from reportgen.i18n import _, fill, translate
 from reportgen.output import staging_folder, write_error
 from reportgen.text import display_width
 
@@ -59,7 +59,7 @@ class BatchItem:
 
     def error_line(self, lang: str) -> str:
         """Why it failed, in ``lang``, starting with the workbook's path."""
-        text = translate(self.error, lang).format(**self.params)
+        text = fill(self.error, self.params, lang)
         return text if text.startswith(str(self.workbook)) else f"{self.workbook}: {text}"
 
 

@@ -22,6 +22,7 @@ from reportgen.i18n import LANGUAGES, _, default_language, translate
 from reportgen.layout import UNRECOGNISED_SHEET
 from reportgen.present import findings_json, findings_text, summary_line
 from reportgen.schema import DEFAULT_TEMPLATE, load_schema
+from reportgen.usage import LocalizedGroup
 
 EXISTING_FILE = click.Path(exists=False, dir_okay=False, path_type=Path)
 
@@ -73,7 +74,7 @@ template_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalizedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
@@ -320,14 +321,17 @@ def templates_new(name: str, source: str, into: Path) -> None:
 
 @templates.command("lint")
 @click.argument("folder", metavar="NAME|DIR")
+@format_option
 @handles_errors
-def templates_lint(folder: str) -> None:
+def templates_lint(folder: str, fmt: str) -> None:
     """Check a template folder: schema, tags, variables, fields shown, styles. Exit 1 on errors."""
     from reportgen.lint import lint_template  # deferred: python-docx and Jinja load slowly
 
     findings = lint_template(folder)
     lang = _lang()
-    if findings:
+    if fmt == "json":
+        click.echo(findings_json(findings, lang))
+    elif findings:
         click.echo(findings_text(findings, lang))
         click.echo(summary_line(findings, lang))
     else:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from reportgen.i18n import _, translate
+from reportgen.i18n import _, fill
 
 
 class Severity(str, Enum):
@@ -50,19 +50,20 @@ class Finding:
 
     def text(self, lang: str) -> str:
         """The message in ``lang``, its fields filled."""
-        return translate(self.message, lang).format(**self.params)
+        return fill(self.message, self.params, lang)
 
     def hint_text(self, lang: str) -> str:
         """The fix in ``lang``, its fields filled; empty when there is none."""
-        return translate(self.hint, lang).format(**self.params) if self.hint else ""
+        return fill(self.hint, self.params, lang) if self.hint else ""
 
-    def to_dict(self, lang: str) -> dict[str, str]:
-        """A plain dict for ``--format json``."""
+    def to_dict(self, lang: str) -> dict[str, str | int | None]:
+        """A plain dict for ``--format json``; ``line`` is null when the finding has none."""
         return {
             "severity": self.severity.value,
             "file": self.file,
             "sheet": self.sheet,
             "cell": self.cell,
+            "line": self.line or None,
             "code": self.code,
             "message": self.text(lang),
             "hint": self.hint_text(lang),
@@ -84,7 +85,7 @@ class ReportgenError(Exception):
 
     def text(self, lang: str) -> str:
         """The message in ``lang``."""
-        return translate(self.message, lang).format(**self.params)
+        return fill(self.message, self.params, lang)
 
     def __str__(self) -> str:
         return self.text("en")

@@ -8,11 +8,12 @@ instead of the reading library's own error. Only the standard library is used he
 
 from __future__ import annotations
 
+import codecs
 import zipfile
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
-from reportgen.i18n import _
+from reportgen.i18n import Message, _
 
 MISSING, EMPTY, PDF, DOCX, XLSX, ZIP, DAMAGED, OLE, OTHER = (
     "missing",
@@ -71,6 +72,45 @@ def require_docx(path: Path, error: type[ReportgenError]) -> None:
     raise error(_NOT_DOCX.get(kind, _NOT_DOCX[OTHER]), file=str(path))
 
 
+def what_it_is(path: Path) -> str:
+    """What the file at ``path`` is, as a sentence for a message about a file that should be
+    a Word document; a .docx that will not open counts as damaged."""
+    kind = sniff(path)
+    if kind == OTHER and _is_text(path):
+        return _IS_TEXT
+    return _WHAT_IT_IS.get(kind, _WHAT_IT_IS[OTHER])
+
+
+def not_a_word_file(path: Path, error: type[ReportgenError], advice: str) -> ReportgenError:
+    """``error`` saying what the file at ``path`` is instead of a Word document, then
+    ``advice`` (a message id): what to do in the place that wanted the document."""
+    return error(
+        _("{file}: {what} {advice}"),
+        file=str(path),
+        what=Message(what_it_is(path)),
+        advice=Message(advice),
+    )
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Whether the first bytes read as printable text in UTF-8 or GB18030 (a CSV, say)."""
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # incremental: the head may end inside a multi-byte character
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return all(ch.isprintable() or ch in "\t\r\n" for ch in text)
+    return False
+
+
+def _is_text(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return looks_like_text(handle.read(4096))
+
+
 def damaged(path: Path, error: type[ReportgenError]) -> ReportgenError:
     """The error for a package that opens as a zip but whose contents are broken."""
     return error(_NOT_DOCX[DAMAGED], file=str(path))
@@ -96,4 +136,17 @@ _NOT_DOCX = {
         "{file}: not a Word document (.docx). Open it in Word or WPS and save it as .docx "
         "(Word 文档)."
     ),
+}
+
+_IS_TEXT = _("this is a text file, not a Word document (.docx).")
+_WHAT_IT_IS = {
+    MISSING: _("the file does not exist."),
+    EMPTY: _("the file is empty (0 bytes)."),
+    XLSX: _("this is an Excel workbook, not a Word document (.docx)."),
+    PDF: _("this is a PDF, not a Word document (.docx)."),
+    OLE: _("this is an old .doc file or a password-protected document, not a .docx."),
+    ZIP: _("this is a ZIP archive, not a Word document (.docx)."),
+    DAMAGED: _("the file is damaged or incomplete."),
+    DOCX: _("the file is damaged or incomplete."),  # a Word package that will not open
+    OTHER: _("this is not a Word document (.docx)."),
 }

@@ -7,8 +7,10 @@ Catalogs are read from the .po file directly with Babel, so there is no compile 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from typing import Any
 
 LANGUAGES = ("zh", "en")
 
@@ -43,3 +45,16 @@ def _catalog(lang: str) -> dict[str, str]:
 def translate(message: str, lang: str) -> str:
     """``message`` in ``lang``, or the English id itself when no translation exists."""
     return _catalog(lang).get(message, message)
+
+
+class Message(str):
+    """A message id given as a field of another message, translated along with it when shown
+    (a sentence that several messages share, such as what a wrong file is)."""
+
+    __slots__ = ()
+
+
+def fill(message: str, params: Mapping[str, Any], lang: str) -> str:
+    """``message`` in ``lang`` with its fields filled, fields that are Messages translated too."""
+    values = {k: translate(v, lang) if isinstance(v, Message) else v for k, v in params.items()}
+    return translate(message, lang).format(**values)

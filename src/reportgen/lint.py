@@ -20,6 +20,7 @@ from typing import Any
 
 from reportgen.context import RENDERER_PLACED, field_carriers
 from reportgen.errors import Finding, Severity
+from reportgen.filekind import what_it_is
 from reportgen.i18n import _
 from reportgen.lint_tags import (
     Problem,
@@ -29,6 +30,7 @@ from reportgen.lint_tags import (
     placement_problems,
     read_story,
 )
+from reportgen.render import REPLACE_TEMPLATE_DOCX
 from reportgen.schema import Schema, read_schema, resolve_template
 from reportgen.schema_check import key_line
 
@@ -124,16 +126,8 @@ def _open_docx(path: Path, findings: list[Finding]) -> Any:
         KeyError,
         ValueError,
         OSError,
-    ) as exc:
-        findings.append(
-            _error(
-                "docx-unreadable",
-                _("The file cannot be opened as a Word document ({error})."),
-                path,
-                _("Save it from Word as .docx (Word 文档)."),
-                error=type(exc).__name__,
-            )
-        )
+    ):
+        findings.append(_error("docx-unreadable", what_it_is(path), path, REPLACE_TEMPLATE_DOCX))
         return None
 
 

@@ -16,7 +16,8 @@ from reportgen.i18n import _
 
 # Characters Windows, macOS or Linux refuse in a file name, replaced by a full-width look-alike.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)", re.IGNORECASE)
+# Device names Windows reserves in any case, also with an extension (NUL.txt is NUL).
+_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])(\.|$)", re.IGNORECASE)
 _FULL_WIDTH = {
     "\\": "＼",
     "/": "／",
@@ -38,7 +39,13 @@ def safe_filename(name: str, limit: int = 120) -> str:
     """
     cleaned = _UNSAFE.sub(lambda m: _FULL_WIDTH.get(m.group(0), ""), name).strip(" .")
     cleaned = cleaned[:limit].strip(" .") or "report"
-    return "_" + cleaned if _RESERVED.match(cleaned) else cleaned
+    return "_" + cleaned if is_reserved_name(cleaned) else cleaned
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether Windows refuses ``name`` for a file or folder: CON, PRN, AUX, NUL, COM1–9 and
+    LPT1–9, in any case, with or without an extension."""
+    return _RESERVED.match(name) is not None
 
 
 def refuse_existing(path: Path, force: bool) -> None:

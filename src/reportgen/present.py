@@ -40,5 +40,6 @@ def summary_line(findings: Iterable[Finding], lang: str) -> str:
 
 
 def findings_json(findings: Iterable[Finding], lang: str) -> str:
-    """Findings as a JSON array of objects (severity, file, sheet, cell, code, message, hint)."""
+    """Findings as a JSON array of objects (severity, file, sheet, cell, line, code, message,
+    hint)."""
     return json.dumps([f.to_dict(lang) for f in findings], ensure_ascii=False, indent=2)

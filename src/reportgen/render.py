@@ -24,6 +24,7 @@ from typing import Any
 
 from reportgen.context import CHARS_PER_LINE, RenderContext
 from reportgen.errors import TemplateError
+from reportgen.filekind import not_a_word_file
 from reportgen.i18n import _
 from reportgen.model import Report
 from reportgen.output import atomic_path
@@ -85,11 +86,13 @@ def template_errors(path: Path) -> Iterator[None]:
         raise template_error(path, exc) from exc
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         # python-docx: not a zip, or a zip without a Word document part
-        raise TemplateError(
-            _("{file}: not a Word .docx template ({error})."),
-            file=str(path),
-            error=type(exc).__name__,
-        ) from exc
+        raise not_a_word_file(path, TemplateError, REPLACE_TEMPLATE_DOCX) from exc
+
+
+REPLACE_TEMPLATE_DOCX = _(
+    "Replace template.docx with a Word document (.docx), e.g. one copied from a folder "
+    "made by: reportgen templates new NAME"
+)
 
 
 def render_package(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportgen.errors import OutputError, TemplateError
 from reportgen.i18n import _, translate
-from reportgen.output import write_error
+from reportgen.output import is_reserved_name, write_error
 from reportgen.schema import (
     DEFAULT_TEMPLATE,
     Schema,
@@ -78,9 +78,18 @@ def _pad(text: str, width: float) -> str:
 def new_template(name: str, source: str | Path = DEFAULT_TEMPLATE, into: Path = Path(".")) -> Path:
     """Copy template ``source`` to ``into/name`` as a new template called ``name``.
 
-    Refuses a name that is not a plain name or that a shipped template has, and a folder that
-    exists already; the copy appears whole or not at all.
+    Refuses a name that is not a plain name, that Windows keeps for a device (CON …) or that
+    a shipped template has, and a folder that exists already; the copy appears whole or not
+    at all.
     """
+    if is_reserved_name(name):  # first: 'con.txt' is refused for this, not for its dot
+        raise TemplateError(
+            _(
+                "'{name}' is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9, "
+                "also with an extension); no folder can have it there. Choose another name."
+            ),
+            name=name,
+        )
     if not is_template_name(name):
         raise TemplateError(
             _("'{name}' cannot be a template name: use up to 64 letters, digits, - and _."),

@@ -8,7 +8,6 @@ those. Parsing goes through defusedxml, like openpyxl's own, so an XML bomb is r
 
 from __future__ import annotations
 
-import codecs
 import posixpath
 import re
 import zipfile
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import WorkbookError
-from reportgen.filekind import DOCX, ZIP, sniff
+from reportgen.filekind import DOCX, XLSX, ZIP, damaged, looks_like_text, sniff
 from reportgen.i18n import _
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, or an encrypted .xlsx
@@ -63,7 +62,7 @@ def check_file_kind(path: Path) -> None:
         raise WorkbookError(_("{file}: the file is empty (0 bytes)."), file=str(path))
     if head.startswith(OLE_MAGIC[:4]):
         raise _ole_error(path)
-    if _looks_like_text(head):
+    if looks_like_text(head):
         raise WorkbookError(
             _(
                 "{file}: this is a text file (CSV?), not an .xlsx workbook. Open it in Excel "
@@ -78,9 +77,12 @@ def check_file_kind(path: Path) -> None:
 
 
 def _check_package_kind(path: Path) -> None:
-    """Refuse a Word document or a plain zip by name; a damaged zip is left to the reader,
-    whose message says so."""
+    """Refuse a Word document or a plain zip by name, and a workbook package without its
+    workbook part (readers take it for a workbook with no sheets); a damaged zip is left to
+    the reader, whose message says so."""
     kind = sniff(path)
+    if kind == XLSX and not _has_workbook_part(path):
+        raise damaged(path, WorkbookError)
     if kind == DOCX:
         raise WorkbookError(
             _(
@@ -97,6 +99,17 @@ def _check_package_kind(path: Path) -> None:
             ),
             file=str(path),
         )
+
+
+def _has_workbook_part(path: Path) -> bool:
+    """Whether the package holds the workbook part its root relationships name."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return _workbook_part(package) in package.namelist()
+    except Exception:
+        # broken or hostile relationships (bad XML, entities, a bad member): the reader
+        # meets them too and names the problem, so this check gives way to it
+        return True
 
 
 def _ole_error(path: Path) -> WorkbookError:
@@ -117,20 +130,6 @@ def _ole_error(path: Path) -> WorkbookError:
         ),
         file=str(path),
     )
-
-
-def _looks_like_text(head: bytes) -> bool:
-    """Whether the first bytes read as printable text in UTF-8 or GB18030 (a CSV, say)."""
-    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return True
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            # incremental: the 4096-byte head may end inside a multi-byte character
-            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-        except UnicodeDecodeError:
-            continue
-        return all(ch.isprintable() or ch in "\t\r\n" for ch in text)
-    return False
 
 
 def lock_file(path: Path) -> Path | None:
