@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.cells import find_sheet, headers_match, read_text, row_number, whole_number
 from reportgen.content import check_texts
 from reportgen.errors import Finding
 from reportgen.findings import Findings, TextCell
@@ -154,82 +155,13 @@ def _in_order(items: list[Finding], data: WorkbookData) -> list[Finding]:
     return sorted(items, key=key)
 
 
-# ---------------------------------------------------------------- sheets and headers
-
-
-def _sheet(data: WorkbookData, name: str, findings: Findings) -> SheetData | None:
-    """The sheet called ``name``, or an error saying it is missing and which sheets exist."""
-    sheet = data.sheets.get(name)
-    if sheet is None:
-        findings.error(
-            "sheet-missing",
-            _("Sheet '{name}' is missing (sheets found: {found})."),
-            _("Rename the sheet back to '{name}', or start again from `reportgen init`."),
-            sheet=name,
-            name=name,
-            found="、".join(data.sheets) or "-",
-        )
-    return sheet
-
-
-def _headers_match(sheet: SheetData, expected: tuple[str, ...], findings: Findings) -> bool:
-    """Whether row 1 holds ``expected`` in order; an error naming the expected headers if not."""
-    header = sheet.rows[0] if sheet.rows else ()
-    found = [clean_text(c.value)[0] for c in header[: len(expected)]]
-    found += [""] * (len(expected) - len(found))
-    if found == list(expected):
-        for cell in header[: len(expected)]:
-            findings.use(sheet.name, cell.ref)
-        return True
-    findings.unread.add(sheet.name)
-    index = next(i for i, (a, b) in enumerate(zip(found, expected, strict=True)) if a != b)
-    params = {"headers": " | ".join(expected), "found": found[index], "expected": expected[index]}
-    if sorted(h for h in found if h) == sorted(expected):
-        findings.error(
-            "columns-moved",
-            _("The columns are in a different order: row 1 reads {found_row}."),
-            _("Row 1 must read: {headers}. Move the columns back (or undo the change)."),
-            sheet=sheet.name,
-            cell=f"{column_letter(index + 1)}1",
-            found_row=" | ".join(found),
-            **params,
-        )
-    else:
-        findings.error(
-            "header-changed",
-            _("Column header is '{found}', expected '{expected}'."),
-            _("Row 1 must read: {headers}. Undo the change to the header row."),
-            sheet=sheet.name,
-            cell=f"{column_letter(index + 1)}1",
-            **params,
-        )
-    return False
-
-
-def _text(cell: Cell, sheet: str, findings: Findings, role: str, label: str) -> str:
-    """The cell's cleaned text, with a warning if cleaning changed it; recorded for checks."""
-    findings.use(sheet, cell.ref)
-    text, changed = clean_text(cell.value)
-    if changed and text:
-        findings.warning(
-            "text-cleaned",
-            _("Removed spaces, line breaks or invisible characters."),
-            _("Check that the text still reads as intended."),
-            sheet=sheet,
-            cell=cell.ref,
-        )
-    if text and (sheet, cell.ref) not in findings.blocked:
-        findings.texts.append(TextCell(sheet, cell.ref, cell.value, text, role, label))
-    return text
-
-
 # ---------------------------------------------------------------- 基本信息
 
 
 def _read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[str, Any]:
     """The header fields (发文机关, 年度 …) by key, each parsed to its type."""
-    sheet = _sheet(data, schema.info_sheet, findings)
-    if sheet is None or not _headers_match(sheet, INFO_HEADERS[:2], findings):
+    sheet = find_sheet(data, schema.info_sheet, findings)
+    if sheet is None or not headers_match(sheet, INFO_HEADERS[:2], findings):
         if sheet is not None:
             findings.unread.add(sheet.name)
         return {}
@@ -252,15 +184,11 @@ def _read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[s
             )
             continue
         findings.use(sheet.name, row[0].ref)
-        cell = row[1] if len(row) > 1 else Cell(None, f"B{_row_number(row[0].ref)}")
+        cell = row[1] if len(row) > 1 else Cell(None, f"B{row_number(row[0].ref)}")
         value = _field_value(spec, cell, sheet.name, findings)
         if value is not None:
             info[spec.key] = value
     return info
-
-
-def _row_number(ref: str) -> int:
-    return split_ref(ref)[1]
 
 
 def _field_value(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> Any:
@@ -285,7 +213,7 @@ def _field_value(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) ->
 
 
 def _parse_text(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> str | None:
-    text = _text(cell, sheet, findings, f"field:{spec.key}", spec.label)
+    text = read_text(cell, sheet, findings, f"field:{spec.key}", spec.label)
     if len(text) > spec.max_length:
         findings.error(
             "text-too-long",
@@ -302,7 +230,7 @@ def _parse_text(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> 
 
 
 def _parse_integer(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> int | None:
-    number = _as_int(cell.value)
+    number = whole_number(cell.value)
     low, high = spec.minimum, spec.maximum
     if number is None or (low is not None and number < low) or (high is not None and number > high):
         findings.error(
@@ -317,18 +245,6 @@ def _parse_integer(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) 
         )
         return None
     return number
-
-
-def _as_int(value: Any) -> int | None:
-    """A whole number from an int, a whole float or digits typed as text; else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = clean_text(value)[0]
-    return int(text) if text.isdigit() and text.isascii() else None
 
 
 def _parse_date(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> dt.date | None:
@@ -405,9 +321,9 @@ def _read_part(
     data: WorkbookData, spec: PartSpec, schema: Schema, findings: Findings
 ) -> Part | None:
     """One body part from its sheet, or None if the sheet cannot be used."""
-    sheet = _sheet(data, spec.sheet, findings)
+    sheet = find_sheet(data, spec.sheet, findings)
     columns = columns_for(spec.kind)
-    if sheet is None or not _headers_match(sheet, tuple(c.header for c in columns), findings):
+    if sheet is None or not headers_match(sheet, tuple(c.header for c in columns), findings):
         return None
     rows = _data_rows(sheet, columns, findings)
     if sheet.truncated or len(rows) > schema.max_rows:
@@ -451,7 +367,7 @@ def _data_rows(sheet: SheetData, columns: tuple[Column, ...], findings: Findings
     for cells in sheet.rows[1:]:
         if not cells or all(i >= len(cells) or not clean_text(cells[i].value)[0] for i in content):
             continue
-        number = _row_number(cells[0].ref)
+        number = row_number(cells[0].ref)
         keyed = {
             col.key: (cells[i] if i < len(cells) else Cell(None, f"{column_letter(i + 1)}{number}"))
             for i, col in enumerate(columns)
@@ -466,7 +382,7 @@ def _order(row: _Row, key: str, sheet: str, findings: Findings) -> int | None:
     """The whole number in an order column (节序, 要点序), or an error at its cell."""
     cell = row.get(key)
     findings.use(sheet, cell.ref)
-    number = _as_int(cell.value)
+    number = whole_number(cell.value)
     if number is None or number < 1:
         findings.error(
             "bad-order",
@@ -542,7 +458,7 @@ def _section_title(number: int, rows: list[_Row], sheet: str, findings: Findings
     titles = [
         (
             row.get("section_title"),
-            _text(row.get("section_title"), sheet, findings, "title", "节标题"),
+            read_text(row.get("section_title"), sheet, findings, "title", "节标题"),
         )
         for row in rows
     ]
@@ -574,8 +490,8 @@ def _section_title(number: int, rows: list[_Row], sheet: str, findings: Findings
 
 def _point(row: _Row, sheet: str, findings: Findings) -> Point:
     """One 要点 (title and body), with errors at the empty cells."""
-    title = _text(row.get("point_title"), sheet, findings, "title", "要点标题")
-    body = _text(row.get("point_body"), sheet, findings, "body", "要点内容")
+    title = read_text(row.get("point_title"), sheet, findings, "title", "要点标题")
+    body = read_text(row.get("point_body"), sheet, findings, "body", "要点内容")
     if not title:
         findings.error(
             "point-title-empty",
@@ -656,7 +572,7 @@ def _section_lead(number: int, rows: list[_Row], sheet: str, findings: Findings)
     row = rows[0]
     findings.use(sheet, row.get("point_no").ref)
     _lead_title(row, sheet, findings)
-    text = _text(row.get("point_body"), sheet, findings, "body", "导语")
+    text = read_text(row.get("point_body"), sheet, findings, "body", "导语")
     if not text:
         findings.error(
             "lead-empty",
@@ -692,7 +608,9 @@ def _read_points_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Fi
     lead_rows = [r for r in rows if _is_lead(r)]
     for row in lead_rows:
         findings.use(sheet, row.get("point_no").ref)
-    lead = "".join(_text(r.get("point_body"), sheet, findings, "body", "导语") for r in lead_rows)
+    lead = "".join(
+        read_text(r.get("point_body"), sheet, findings, "body", "导语") for r in lead_rows
+    )
     points = _points([r for r in rows if r not in lead_rows], sheet, findings)
     return Part(key=spec.key, title=spec.title, lead=lead, points=points)
 
@@ -702,7 +620,7 @@ def _read_data_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Find
     sections = []
     for number, group in _group(rows, "section_no", sheet, findings):
         title = _section_title(number, group, sheet, findings)
-        text = "".join(_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
+        text = "".join(read_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
         indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
         named = any(clean_text(r.get("indicator").value)[0] for r in group)
         if not text and not named:
@@ -719,7 +637,7 @@ def _read_data_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Find
 
 def _indicator(row: _Row, sheet: str, findings: Findings) -> Indicator | None:
     """One indicator row, or None when the row has no indicator name."""
-    name = _text(row.get("indicator"), sheet, findings, "body", "指标")
+    name = read_text(row.get("indicator"), sheet, findings, "body", "指标")
     if not name:
         figures = [row.get(k) for k in ("current", "previous") if clean_text(row.get(k).value)[0]]
         if figures:
@@ -735,7 +653,7 @@ def _indicator(row: _Row, sheet: str, findings: Findings) -> Indicator | None:
         return None
     current = _number(row.get("current"), sheet, findings, required=True)
     previous = _number(row.get("previous"), sheet, findings, required=False)
-    unit = _text(row.get("unit"), sheet, findings, "body", "单位")
+    unit = read_text(row.get("unit"), sheet, findings, "body", "单位")
     if current is None:
         return None
     return Indicator(name=name, current=current, previous=previous, unit=unit)
