@@ -10,8 +10,8 @@ import pytest
 
 from reportgen.api import validate
 from reportgen.errors import Finding, Severity
+from reportgen.fields import parse_date
 from reportgen.model import Point, Section
-from reportgen.validate import parse_date
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
