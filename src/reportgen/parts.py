@@ -1,0 +1,404 @@
+"""The part sheets (正文各部分): their rows read into sections, points and indicators.
+
+A ``data`` part (基本数据) has subsections of text or indicator figures, a ``sections`` part
+(主要工作) has sections of numbered points with an optional lead (导语 row), a ``points`` part
+(存在不足) has a lead and points. Rows are grouped and ordered by their order numbers (节序,
+要点序), not by where they are on the sheet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from reportgen.cells import find_sheet, headers_match, read_text, row_number, whole_number
+from reportgen.findings import Findings
+from reportgen.i18n import _
+from reportgen.layout import LEAD_MARKER, Column, columns_for
+from reportgen.model import Indicator, Part, Point, Section
+from reportgen.schema import PartSpec, Schema
+from reportgen.text import clean_text
+from reportgen.workbook import Cell, SheetData, WorkbookData
+from reportgen.xlsxfile import column_letter
+
+# Numbering is written in Chinese numerals up to 九十九 (context.chinese_number).
+MAX_NUMBERED = 99
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One data row of a part sheet, its cells by column key."""
+
+    number: int
+    cells: dict[str, Cell]
+
+    def get(self, key: str) -> Cell:
+        return self.cells[key]
+
+
+def read_part(
+    data: WorkbookData, spec: PartSpec, schema: Schema, findings: Findings
+) -> Part | None:
+    """One body part from its sheet, or None if the sheet cannot be used."""
+    sheet = find_sheet(data, spec.sheet, findings)
+    columns = columns_for(spec.kind)
+    if sheet is None or not headers_match(sheet, tuple(c.header for c in columns), findings):
+        return None
+    rows = _data_rows(sheet, columns, findings)
+    if sheet.truncated or len(rows) > schema.max_rows:
+        findings.unread.add(sheet.name)
+        findings.error(
+            "too-many-rows",
+            _("The sheet has {count} rows; at most {limit} are allowed."),
+            _("Split the report or remove rows."),
+            sheet=sheet.name,
+            count=f"{len(rows)}+" if sheet.truncated else len(rows),
+            limit=schema.max_rows,
+        )
+        return None
+    reader = {
+        "data": _read_data_part,
+        "sections": _read_sections_part,
+        "points": _read_points_part,
+    }[spec.kind]
+    part = reader(spec, sheet.name, rows, findings)
+    if part is not None and spec.required and part.is_empty:
+        findings.error(
+            "part-empty",
+            _("The sheet '{name}' has no content."),
+            _("Fill in this part: {help}"),
+            sheet=sheet.name,
+            cell="A2",
+            name=sheet.name,
+            help=spec.help,
+        )
+    return part
+
+
+def _data_rows(sheet: SheetData, columns: tuple[Column, ...], findings: Findings) -> list[_Row]:
+    """The rows under the header with anything typed in their columns, cells keyed by column.
+
+    The 状态 (review status) column is not content: a row with only a status is skipped (and
+    its status cell listed as unused); a content row's status is taken as read.
+    """
+    content = [i for i, col in enumerate(columns) if col.key != "status"]
+    rows = []
+    for cells in sheet.rows[1:]:
+        if not cells or all(i >= len(cells) or not clean_text(cells[i].value)[0] for i in content):
+            continue
+        number = row_number(cells[0].ref)
+        keyed = {
+            col.key: (cells[i] if i < len(cells) else Cell(None, f"{column_letter(i + 1)}{number}"))
+            for i, col in enumerate(columns)
+        }
+        if "status" in keyed:
+            findings.use(sheet.name, keyed["status"].ref)
+        rows.append(_Row(number, keyed))
+    return rows
+
+
+def _order(row: _Row, key: str, sheet: str, findings: Findings) -> int | None:
+    """The whole number in an order column (节序, 要点序), or an error at its cell."""
+    cell = row.get(key)
+    findings.use(sheet, cell.ref)
+    number = whole_number(cell.value)
+    if number is None or number < 1:
+        findings.error(
+            "bad-order",
+            _("'{value}' is not an order number."),
+            _("Type 1, 2, 3 … ; numbering such as 一、 or （一） is added for you."),
+            sheet=sheet,
+            cell=cell.ref,
+            value=clean_text(cell.value)[0],
+        )
+        return None
+    return number
+
+
+def _group(
+    rows: list[_Row], key: str, sheet: str, findings: Findings
+) -> list[tuple[int, list[_Row]]]:
+    """Rows grouped by the order number in column ``key``, groups sorted by that number."""
+    groups: dict[int, list[_Row]] = {}
+    numbered = []
+    for row in rows:
+        number = _order(row, key, sheet, findings)
+        if number is not None:
+            groups.setdefault(number, []).append(row)
+            numbered.append((number, row.get(key)))
+    _check_sequence(numbered, sheet, findings)
+    if len(groups) > MAX_NUMBERED:
+        findings.error(
+            "too-many-items",
+            _("There are {count} numbered items here; numbering goes up to {limit}."),
+            _("Merge or remove items, or split them into more sections."),
+            sheet=sheet,
+            cell=sorted(groups.items())[MAX_NUMBERED][1][0].get(key).ref,
+            count=len(groups),
+            limit=MAX_NUMBERED,
+        )
+    return sorted(groups.items())
+
+
+def _check_sequence(numbered: list[tuple[int, Cell]], sheet: str, findings: Findings) -> None:
+    """Warnings for rows out of order and for gaps (1, 2, 4): the numbers decide the order."""
+    highest = 0
+    for number, cell in numbered:
+        if number < highest:
+            findings.warning(
+                "rows-out-of-order",
+                _("This row is numbered {number} but comes after number {previous}."),
+                _("The document follows the numbers, not the row order; check this is meant."),
+                sheet=sheet,
+                cell=cell.ref,
+                number=number,
+                previous=highest,
+            )
+            break
+        highest = number
+    present = {n for n, _cell in numbered}
+    missing = next((n for n in range(1, max(present, default=0) + 1) if n not in present), None)
+    if missing is not None:
+        after = min((pair for pair in numbered if pair[0] > missing), key=lambda p: p[0])
+        findings.warning(
+            "order-gap",
+            _("Number {missing} is missing (the next is {number})."),
+            _("The document numbers items in sequence anyway; check nothing was left out."),
+            sheet=sheet,
+            cell=after[1].ref,
+            missing=missing,
+            number=after[0],
+        )
+
+
+def _section_title(number: int, rows: list[_Row], sheet: str, findings: Findings) -> str:
+    """The section's title, typed on its first row; a different title under the same number
+    is an error (two sections share a number)."""
+    titles = [
+        (
+            row.get("section_title"),
+            read_text(row.get("section_title"), sheet, findings, "title", "节标题"),
+        )
+        for row in rows
+    ]
+    typed = [(cell, text) for cell, text in titles if text]
+    if not typed:
+        findings.error(
+            "section-title-empty",
+            _("The section has no title."),
+            _("Type the section title on its first row."),
+            sheet=sheet,
+            cell=rows[0].get("section_title").ref,
+        )
+        return ""
+    first = typed[0][1].rstrip("。")
+    for cell, text in typed[1:]:
+        if text.rstrip("。") != first:
+            findings.error(
+                "section-number-twice",
+                _("Section number {number} has two titles: '{first}' and '{other}'."),
+                _("Give each section its own number; type the title only on its first row."),
+                sheet=sheet,
+                cell=cell.ref,
+                number=number,
+                first=first,
+                other=text,
+            )
+    return first
+
+
+def _point(row: _Row, sheet: str, findings: Findings) -> Point:
+    """One 要点 (title and body), with errors at the empty cells."""
+    title = read_text(row.get("point_title"), sheet, findings, "title", "要点标题")
+    body = read_text(row.get("point_body"), sheet, findings, "body", "要点内容")
+    if not title:
+        findings.error(
+            "point-title-empty",
+            _("The point title is empty."),
+            _("Type a short title for this point, or delete the whole row."),
+            sheet=sheet,
+            cell=row.get("point_title").ref,
+        )
+    if not body:
+        findings.error(
+            "point-body-empty",
+            _("The point text is empty."),
+            _("Type the text of this point, or delete the whole row."),
+            sheet=sheet,
+            cell=row.get("point_body").ref,
+        )
+    return Point(title=title, body=body)
+
+
+def _points(rows: list[_Row], sheet: str, findings: Findings) -> tuple[Point, ...]:
+    """The points of rows ordered by 要点序, with an error for a repeated number."""
+    points = []
+    for number, group in _group(rows, "point_no", sheet, findings):
+        for row in group[1:]:
+            findings.error(
+                "duplicate-order",
+                _("Order number {number} is used twice."),
+                _("Number the rows 1, 2, 3 … without repeats."),
+                sheet=sheet,
+                cell=row.get("point_no").ref,
+                number=number,
+            )
+            for cell in row.cells.values():
+                findings.use(sheet, cell.ref)  # reported as a whole: not "unused" as well
+        points.append(_point(group[0], sheet, findings))
+    return tuple(points)
+
+
+def _is_lead(row: _Row) -> bool:
+    """Whether the row's 要点序 says 导语: it holds a lead, not a numbered point."""
+    return clean_text(row.get("point_no").value)[0] == LEAD_MARKER
+
+
+def _read_sections_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
+    """A 主要工作-style part: sections (节), each an optional lead (导语 row) and points (要点).
+
+    A section needs a lead or points; one without either has already been reported at the
+    row that left it empty (a bad 要点序, an empty 导语 row).
+    """
+    sections = []
+    for number, group in _group(rows, "section_no", sheet, findings):
+        title = _section_title(number, group, sheet, findings)
+        leads = [r for r in group if _is_lead(r)]
+        text = _section_lead(number, leads, sheet, findings)
+        points = _points([r for r in group if r not in leads], sheet, findings)
+        sections.append(Section(title=title, text=text, points=points))
+    return Part(key=spec.key, title=spec.title, sections=tuple(sections))
+
+
+def _section_lead(number: int, rows: list[_Row], sheet: str, findings: Findings) -> str:
+    """A section's lead from its 导语 row (its text comes before the points, wherever the row
+    is); a second 导语 row is an error, since joining two would hide which one was meant."""
+    for row in rows[1:]:
+        findings.error(
+            "lead-twice",
+            _("Section {number} has a second 导语 row; a section has one lead."),
+            _(
+                "Put the whole lead in the first 导语 row's 要点内容, or number this row as a point."
+            ),
+            sheet=sheet,
+            cell=row.get("point_no").ref,
+            number=number,
+        )
+        for cell in row.cells.values():
+            findings.use(sheet, cell.ref)  # reported as a whole: not "unused" as well
+    if not rows:
+        return ""
+    row = rows[0]
+    findings.use(sheet, row.get("point_no").ref)
+    _lead_title(row, sheet, findings)
+    text = read_text(row.get("point_body"), sheet, findings, "body", "导语")
+    if not text:
+        findings.error(
+            "lead-empty",
+            _("The 导语 row has no text."),
+            _("Type the section's lead in 要点内容, or delete the row."),
+            sheet=sheet,
+            cell=row.get("point_body").ref,
+        )
+    return text
+
+
+def _lead_title(row: _Row, sheet: str, findings: Findings) -> None:
+    """A warning for a 要点标题 typed on a 导语 row: a lead has no title of its own."""
+    cell = row.get("point_title")
+    title = clean_text(cell.value)[0]
+    if title:
+        findings.use(sheet, cell.ref)  # reported here: not "unused" as well
+        findings.warning(
+            "lead-title-unused",
+            _("A 导语 row takes no title: '{title}' is not in the document."),
+            _(
+                "Put the section title in 节标题, or number the row in 要点序 to make it a point "
+                "with this title."
+            ),
+            sheet=sheet,
+            cell=cell.ref,
+            title=title,
+        )
+
+
+def _read_points_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
+    """A 存在不足-style part: a lead sentence (导语 row; several are joined) and points."""
+    lead_rows = [r for r in rows if _is_lead(r)]
+    for row in lead_rows:
+        findings.use(sheet, row.get("point_no").ref)
+    lead = "".join(
+        read_text(r.get("point_body"), sheet, findings, "body", "导语") for r in lead_rows
+    )
+    points = _points([r for r in rows if r not in lead_rows], sheet, findings)
+    return Part(key=spec.key, title=spec.title, lead=lead, points=points)
+
+
+def _read_data_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
+    """A 基本数据-style part: subsections of text (several rows are joined) or indicator rows."""
+    sections = []
+    for number, group in _group(rows, "section_no", sheet, findings):
+        title = _section_title(number, group, sheet, findings)
+        text = "".join(read_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
+        indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
+        named = any(clean_text(r.get("indicator").value)[0] for r in group)
+        if not text and not named:
+            findings.error(
+                "section-empty",
+                _("The subsection has neither text nor figures."),
+                _("Type its text (or （略）), or fill 指标 and 本年."),
+                sheet=sheet,
+                cell=group[0].get("text").ref,
+            )
+        sections.append(Section(title=title, text=text, indicators=indicators))
+    return Part(key=spec.key, title=spec.title, sections=tuple(sections))
+
+
+def _indicator(row: _Row, sheet: str, findings: Findings) -> Indicator | None:
+    """One indicator row, or None when the row has no indicator name."""
+    name = read_text(row.get("indicator"), sheet, findings, "body", "指标")
+    if not name:
+        figures = [row.get(k) for k in ("current", "previous") if clean_text(row.get(k).value)[0]]
+        if figures:
+            findings.error(
+                "indicator-name-empty",
+                _("Figures are filled in but the indicator name is empty."),
+                _("Type the indicator's name in 指标, such as 受理行政案件."),
+                sheet=sheet,
+                cell=row.get("indicator").ref,
+            )
+            for cell in figures:
+                findings.use(sheet, cell.ref)
+        return None
+    current = _number(row.get("current"), sheet, findings, required=True)
+    previous = _number(row.get("previous"), sheet, findings, required=False)
+    unit = read_text(row.get("unit"), sheet, findings, "body", "单位")
+    if current is None:
+        return None
+    return Indicator(name=name, current=current, previous=previous, unit=unit)
+
+
+def _number(cell: Cell, sheet: str, findings: Findings, required: bool) -> float | int | None:
+    """A number from a numeric cell or digits typed as text; errors at the cell otherwise."""
+    findings.use(sheet, cell.ref)
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value) if float(value).is_integer() else value
+    text = clean_text(value)[0].replace(",", "")
+    if not text and not required:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):  # words, or nan/inf that float() would accept
+        findings.error(
+            "not-number",
+            _("'{value}' is not a number."),
+            _("Type digits only, such as 1234 or 98.5; put the unit in 单位."),
+            sheet=sheet,
+            cell=cell.ref,
+            value=text,
+        )
+        return None
+    return int(number) if number.is_integer() else number
