@@ -2,38 +2,23 @@
 
 A ``data`` part (基本数据) has subsections of text or indicator figures, a ``sections`` part
 (主要工作) has sections of numbered points with an optional lead (导语 row), a ``points`` part
-(存在不足) has a lead and points. Rows are grouped and ordered by their order numbers (节序,
-要点序), not by where they are on the sheet.
+(存在不足) has a lead and points. Which rows belong together, and in which order, is decided
+in ``part_rows`` by their order numbers (节序, 要点序).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-from reportgen.cells import find_sheet, headers_match, read_text, row_number, whole_number
+from reportgen.cells import find_sheet, headers_match, read_text
 from reportgen.findings import Findings
 from reportgen.i18n import _
-from reportgen.layout import LEAD_MARKER, Column, columns_for
+from reportgen.layout import LEAD_MARKER, columns_for
 from reportgen.model import Indicator, Part, Point, Section
+from reportgen.part_rows import PartRow, data_rows, group_by_number
 from reportgen.schema import PartSpec, Schema
 from reportgen.text import clean_text
-from reportgen.workbook import Cell, SheetData, WorkbookData
-from reportgen.xlsxfile import column_letter
-
-# Numbering is written in Chinese numerals up to 九十九 (context.chinese_number).
-MAX_NUMBERED = 99
-
-
-@dataclass(frozen=True)
-class _Row:
-    """One data row of a part sheet, its cells by column key."""
-
-    number: int
-    cells: dict[str, Cell]
-
-    def get(self, key: str) -> Cell:
-        return self.cells[key]
+from reportgen.workbook import Cell, WorkbookData
 
 
 def read_part(
@@ -44,7 +29,7 @@ def read_part(
     columns = columns_for(spec.kind)
     if sheet is None or not headers_match(sheet, tuple(c.header for c in columns), findings):
         return None
-    rows = _data_rows(sheet, columns, findings)
+    rows = data_rows(sheet, columns, findings)
     if sheet.truncated or len(rows) > schema.max_rows:
         findings.unread.add(sheet.name)
         findings.error(
@@ -75,103 +60,7 @@ def read_part(
     return part
 
 
-def _data_rows(sheet: SheetData, columns: tuple[Column, ...], findings: Findings) -> list[_Row]:
-    """The rows under the header with anything typed in their columns, cells keyed by column.
-
-    The 状态 (review status) column is not content: a row with only a status is skipped (and
-    its status cell listed as unused); a content row's status is taken as read.
-    """
-    content = [i for i, col in enumerate(columns) if col.key != "status"]
-    rows = []
-    for cells in sheet.rows[1:]:
-        if not cells or all(i >= len(cells) or not clean_text(cells[i].value)[0] for i in content):
-            continue
-        number = row_number(cells[0].ref)
-        keyed = {
-            col.key: (cells[i] if i < len(cells) else Cell(None, f"{column_letter(i + 1)}{number}"))
-            for i, col in enumerate(columns)
-        }
-        if "status" in keyed:
-            findings.use(sheet.name, keyed["status"].ref)
-        rows.append(_Row(number, keyed))
-    return rows
-
-
-def _order(row: _Row, key: str, sheet: str, findings: Findings) -> int | None:
-    """The whole number in an order column (节序, 要点序), or an error at its cell."""
-    cell = row.get(key)
-    findings.use(sheet, cell.ref)
-    number = whole_number(cell.value)
-    if number is None or number < 1:
-        findings.error(
-            "bad-order",
-            _("'{value}' is not an order number."),
-            _("Type 1, 2, 3 … ; numbering such as 一、 or （一） is added for you."),
-            sheet=sheet,
-            cell=cell.ref,
-            value=clean_text(cell.value)[0],
-        )
-        return None
-    return number
-
-
-def _group(
-    rows: list[_Row], key: str, sheet: str, findings: Findings
-) -> list[tuple[int, list[_Row]]]:
-    """Rows grouped by the order number in column ``key``, groups sorted by that number."""
-    groups: dict[int, list[_Row]] = {}
-    numbered = []
-    for row in rows:
-        number = _order(row, key, sheet, findings)
-        if number is not None:
-            groups.setdefault(number, []).append(row)
-            numbered.append((number, row.get(key)))
-    _check_sequence(numbered, sheet, findings)
-    if len(groups) > MAX_NUMBERED:
-        findings.error(
-            "too-many-items",
-            _("There are {count} numbered items here; numbering goes up to {limit}."),
-            _("Merge or remove items, or split them into more sections."),
-            sheet=sheet,
-            cell=sorted(groups.items())[MAX_NUMBERED][1][0].get(key).ref,
-            count=len(groups),
-            limit=MAX_NUMBERED,
-        )
-    return sorted(groups.items())
-
-
-def _check_sequence(numbered: list[tuple[int, Cell]], sheet: str, findings: Findings) -> None:
-    """Warnings for rows out of order and for gaps (1, 2, 4): the numbers decide the order."""
-    highest = 0
-    for number, cell in numbered:
-        if number < highest:
-            findings.warning(
-                "rows-out-of-order",
-                _("This row is numbered {number} but comes after number {previous}."),
-                _("The document follows the numbers, not the row order; check this is meant."),
-                sheet=sheet,
-                cell=cell.ref,
-                number=number,
-                previous=highest,
-            )
-            break
-        highest = number
-    present = {n for n, _cell in numbered}
-    missing = next((n for n in range(1, max(present, default=0) + 1) if n not in present), None)
-    if missing is not None:
-        after = min((pair for pair in numbered if pair[0] > missing), key=lambda p: p[0])
-        findings.warning(
-            "order-gap",
-            _("Number {missing} is missing (the next is {number})."),
-            _("The document numbers items in sequence anyway; check nothing was left out."),
-            sheet=sheet,
-            cell=after[1].ref,
-            missing=missing,
-            number=after[0],
-        )
-
-
-def _section_title(number: int, rows: list[_Row], sheet: str, findings: Findings) -> str:
+def _section_title(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
     """The section's title, typed on its first row; a different title under the same number
     is an error (two sections share a number)."""
     titles = [
@@ -207,7 +96,7 @@ def _section_title(number: int, rows: list[_Row], sheet: str, findings: Findings
     return first
 
 
-def _point(row: _Row, sheet: str, findings: Findings) -> Point:
+def _point(row: PartRow, sheet: str, findings: Findings) -> Point:
     """One 要点 (title and body), with errors at the empty cells."""
     title = read_text(row.get("point_title"), sheet, findings, "title", "要点标题")
     body = read_text(row.get("point_body"), sheet, findings, "body", "要点内容")
@@ -230,10 +119,10 @@ def _point(row: _Row, sheet: str, findings: Findings) -> Point:
     return Point(title=title, body=body)
 
 
-def _points(rows: list[_Row], sheet: str, findings: Findings) -> tuple[Point, ...]:
+def _points(rows: list[PartRow], sheet: str, findings: Findings) -> tuple[Point, ...]:
     """The points of rows ordered by 要点序, with an error for a repeated number."""
     points = []
-    for number, group in _group(rows, "point_no", sheet, findings):
+    for number, group in group_by_number(rows, "point_no", sheet, findings):
         for row in group[1:]:
             findings.error(
                 "duplicate-order",
@@ -249,19 +138,21 @@ def _points(rows: list[_Row], sheet: str, findings: Findings) -> tuple[Point, ..
     return tuple(points)
 
 
-def _is_lead(row: _Row) -> bool:
+def _is_lead(row: PartRow) -> bool:
     """Whether the row's 要点序 says 导语: it holds a lead, not a numbered point."""
     return clean_text(row.get("point_no").value)[0] == LEAD_MARKER
 
 
-def _read_sections_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
+def _read_sections_part(
+    spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings
+) -> Part:
     """A 主要工作-style part: sections (节), each an optional lead (导语 row) and points (要点).
 
     A section needs a lead or points; one without either has already been reported at the
     row that left it empty (a bad 要点序, an empty 导语 row).
     """
     sections = []
-    for number, group in _group(rows, "section_no", sheet, findings):
+    for number, group in group_by_number(rows, "section_no", sheet, findings):
         title = _section_title(number, group, sheet, findings)
         leads = [r for r in group if _is_lead(r)]
         text = _section_lead(number, leads, sheet, findings)
@@ -270,7 +161,7 @@ def _read_sections_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: 
     return Part(key=spec.key, title=spec.title, sections=tuple(sections))
 
 
-def _section_lead(number: int, rows: list[_Row], sheet: str, findings: Findings) -> str:
+def _section_lead(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
     """A section's lead from its 导语 row (its text comes before the points, wherever the row
     is); a second 导语 row is an error, since joining two would hide which one was meant."""
     for row in rows[1:]:
@@ -303,7 +194,7 @@ def _section_lead(number: int, rows: list[_Row], sheet: str, findings: Findings)
     return text
 
 
-def _lead_title(row: _Row, sheet: str, findings: Findings) -> None:
+def _lead_title(row: PartRow, sheet: str, findings: Findings) -> None:
     """A warning for a 要点标题 typed on a 导语 row: a lead has no title of its own."""
     cell = row.get("point_title")
     title = clean_text(cell.value)[0]
@@ -322,7 +213,7 @@ def _lead_title(row: _Row, sheet: str, findings: Findings) -> None:
         )
 
 
-def _read_points_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
+def _read_points_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
     """A 存在不足-style part: a lead sentence (导语 row; several are joined) and points."""
     lead_rows = [r for r in rows if _is_lead(r)]
     for row in lead_rows:
@@ -334,10 +225,10 @@ def _read_points_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Fi
     return Part(key=spec.key, title=spec.title, lead=lead, points=points)
 
 
-def _read_data_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Findings) -> Part:
+def _read_data_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
     """A 基本数据-style part: subsections of text (several rows are joined) or indicator rows."""
     sections = []
-    for number, group in _group(rows, "section_no", sheet, findings):
+    for number, group in group_by_number(rows, "section_no", sheet, findings):
         title = _section_title(number, group, sheet, findings)
         text = "".join(read_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
         indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
@@ -354,7 +245,7 @@ def _read_data_part(spec: PartSpec, sheet: str, rows: list[_Row], findings: Find
     return Part(key=spec.key, title=spec.title, sections=tuple(sections))
 
 
-def _indicator(row: _Row, sheet: str, findings: Findings) -> Indicator | None:
+def _indicator(row: PartRow, sheet: str, findings: Findings) -> Indicator | None:
     """One indicator row, or None when the row has no indicator name."""
     name = read_text(row.get("indicator"), sheet, findings, "body", "指标")
     if not name:
