@@ -40,15 +40,24 @@ def headers_match(sheet: SheetData, expected: tuple[str, ...], findings: Finding
             findings.use(sheet.name, cell.ref)
         return True
     findings.unread.add(sheet.name)
+    _header_error(sheet.name, found, expected, findings)
+    return False
+
+
+def _header_error(
+    sheet: str, found: list[str], expected: tuple[str, ...], findings: Findings
+) -> None:
+    """An error at the first header that differs: the columns were moved, or a header changed."""
     index = next(i for i, (a, b) in enumerate(zip(found, expected, strict=True)) if a != b)
+    cell = f"{column_letter(index + 1)}1"
     params = {"headers": " | ".join(expected), "found": found[index], "expected": expected[index]}
     if sorted(h for h in found if h) == sorted(expected):
         findings.error(
             "columns-moved",
             _("The columns are in a different order: row 1 reads {found_row}."),
             _("Row 1 must read: {headers}. Move the columns back (or undo the change)."),
-            sheet=sheet.name,
-            cell=f"{column_letter(index + 1)}1",
+            sheet=sheet,
+            cell=cell,
             found_row=" | ".join(found),
             **params,
         )
@@ -57,11 +66,10 @@ def headers_match(sheet: SheetData, expected: tuple[str, ...], findings: Finding
             "header-changed",
             _("Column header is '{found}', expected '{expected}'."),
             _("Row 1 must read: {headers}. Undo the change to the header row."),
-            sheet=sheet.name,
-            cell=f"{column_letter(index + 1)}1",
+            sheet=sheet,
+            cell=cell,
             **params,
         )
-    return False
 
 
 def read_text(cell: Cell, sheet: str, findings: Findings, role: str, label: str) -> str:

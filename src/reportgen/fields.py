@@ -16,7 +16,7 @@ from reportgen.i18n import _
 from reportgen.layout import INFO_HEADERS
 from reportgen.schema import FieldSpec, Schema
 from reportgen.text import clean_text
-from reportgen.workbook import Cell, WorkbookData
+from reportgen.workbook import Cell, SheetData, WorkbookData
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
 
@@ -31,30 +31,42 @@ def read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[st
         if sheet is not None:
             findings.unread.add(sheet.name)
         return {}
+    rows = _rows_by_label(sheet)
+    info: dict[str, Any] = {}
+    for spec in schema.fields:
+        value = _field_in_row(spec, rows.get(spec.label), sheet.name, findings)
+        if value is not None:
+            info[spec.key] = value
+    return info
+
+
+def _rows_by_label(sheet: SheetData) -> dict[str, tuple[Cell, ...]]:
+    """The rows under the header by their label in column A; the first wins a repeated label."""
     rows: dict[str, tuple[Cell, ...]] = {}
     for cells in sheet.rows[1:]:
         if cells:
             rows.setdefault(clean_text(cells[0].value)[0], cells)
-    info: dict[str, Any] = {}
-    for spec in schema.fields:
-        row = rows.get(spec.label)
-        if row is None and not spec.required:
-            continue  # a workbook made before this optional field existed has no row for it
-        if row is None:
-            findings.error(
-                "field-row-missing",
-                _("The row '{label}' is missing."),
-                _("Add a row with '{label}' in column A and its value in column B."),
-                sheet=sheet.name,
-                label=spec.label,
-            )
-            continue
-        findings.use(sheet.name, row[0].ref)
-        cell = row[1] if len(row) > 1 else Cell(None, f"B{row_number(row[0].ref)}")
-        value = _field_value(spec, cell, sheet.name, findings)
-        if value is not None:
-            info[spec.key] = value
-    return info
+    return rows
+
+
+def _field_in_row(
+    spec: FieldSpec, row: tuple[Cell, ...] | None, sheet: str, findings: Findings
+) -> Any:
+    """The field from its row's column B; None when the row is absent (an error if required)."""
+    if row is None and not spec.required:
+        return None  # a workbook made before this optional field existed has no row for it
+    if row is None:
+        findings.error(
+            "field-row-missing",
+            _("The row '{label}' is missing."),
+            _("Add a row with '{label}' in column A and its value in column B."),
+            sheet=sheet,
+            label=spec.label,
+        )
+        return None
+    findings.use(sheet, row[0].ref)
+    cell = row[1] if len(row) > 1 else Cell(None, f"B{row_number(row[0].ref)}")
+    return _field_value(spec, cell, sheet, findings)
 
 
 def _field_value(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> Any:
