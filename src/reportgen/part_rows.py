@@ -99,6 +99,12 @@ def group_by_number(
 
 def _check_sequence(numbered: list[tuple[int, Cell]], sheet: str, findings: Findings) -> None:
     """Warnings for rows out of order and for gaps (1, 2, 4): the numbers decide the order."""
+    _out_of_order(numbered, sheet, findings)
+    _gap(numbered, sheet, findings)
+
+
+def _out_of_order(numbered: list[tuple[int, Cell]], sheet: str, findings: Findings) -> None:
+    """A warning at the first row numbered lower than a row above it."""
     highest = 0
     for number, cell in numbered:
         if number < highest:
@@ -113,6 +119,10 @@ def _check_sequence(numbered: list[tuple[int, Cell]], sheet: str, findings: Find
             )
             break
         highest = number
+
+
+def _gap(numbered: list[tuple[int, Cell]], sheet: str, findings: Findings) -> None:
+    """A warning for the first missing number, at the row with the next number present."""
     present = {n for n, _cell in numbered}
     missing = next((n for n in range(1, max(present, default=0) + 1) if n not in present), None)
     if missing is not None:

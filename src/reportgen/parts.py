@@ -18,7 +18,7 @@ from reportgen.model import Indicator, Part, Point, Section
 from reportgen.part_rows import PartRow, data_rows, group_by_number
 from reportgen.schema import PartSpec, Schema
 from reportgen.text import clean_text
-from reportgen.workbook import Cell, WorkbookData
+from reportgen.workbook import Cell, SheetData, WorkbookData
 
 
 def read_part(
@@ -30,24 +30,10 @@ def read_part(
     if sheet is None or not headers_match(sheet, tuple(c.header for c in columns), findings):
         return None
     rows = data_rows(sheet, columns, findings)
-    if sheet.truncated or len(rows) > schema.max_rows:
-        findings.unread.add(sheet.name)
-        findings.error(
-            "too-many-rows",
-            _("The sheet has {count} rows; at most {limit} are allowed."),
-            _("Split the report or remove rows."),
-            sheet=sheet.name,
-            count=f"{len(rows)}+" if sheet.truncated else len(rows),
-            limit=schema.max_rows,
-        )
+    if not _within_limit(sheet, len(rows), schema.max_rows, findings):
         return None
-    reader = {
-        "data": _read_data_part,
-        "sections": _read_sections_part,
-        "points": _read_points_part,
-    }[spec.kind]
-    part = reader(spec, sheet.name, rows, findings)
-    if part is not None and spec.required and part.is_empty:
+    part = _read_kind(spec, sheet.name, rows, findings)
+    if spec.required and part.is_empty:
         findings.error(
             "part-empty",
             _("The sheet '{name}' has no content."),
@@ -58,6 +44,32 @@ def read_part(
             help=spec.help,
         )
     return part
+
+
+def _within_limit(sheet: SheetData, count: int, limit: int, findings: Findings) -> bool:
+    """Whether the sheet's rows are within the limit; if not, an error and the sheet is unread."""
+    if not sheet.truncated and count <= limit:
+        return True
+    findings.unread.add(sheet.name)
+    findings.error(
+        "too-many-rows",
+        _("The sheet has {count} rows; at most {limit} are allowed."),
+        _("Split the report or remove rows."),
+        sheet=sheet.name,
+        count=f"{count}+" if sheet.truncated else count,
+        limit=limit,
+    )
+    return False
+
+
+def _read_kind(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
+    """The part read by the reader for its kind (data, sections or points)."""
+    reader = {
+        "data": _read_data_part,
+        "sections": _read_sections_part,
+        "points": _read_points_part,
+    }[spec.kind]
+    return reader(spec, sheet, rows, findings)
 
 
 def _section_title(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
@@ -81,7 +93,15 @@ def _section_title(number: int, rows: list[PartRow], sheet: str, findings: Findi
         )
         return ""
     first = typed[0][1].rstrip("。")
-    for cell, text in typed[1:]:
+    _other_titles(number, first, typed[1:], sheet, findings)
+    return first
+
+
+def _other_titles(
+    number: int, first: str, others: list[tuple[Cell, str]], sheet: str, findings: Findings
+) -> None:
+    """An error at each later title that differs from the first: two sections share a number."""
+    for cell, text in others:
         if text.rstrip("。") != first:
             findings.error(
                 "section-number-twice",
@@ -93,7 +113,6 @@ def _section_title(number: int, rows: list[PartRow], sheet: str, findings: Findi
                 first=first,
                 other=text,
             )
-    return first
 
 
 def _point(row: PartRow, sheet: str, findings: Findings) -> Point:
@@ -164,19 +183,7 @@ def _read_sections_part(
 def _section_lead(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
     """A section's lead from its 导语 row (its text comes before the points, wherever the row
     is); a second 导语 row is an error, since joining two would hide which one was meant."""
-    for row in rows[1:]:
-        findings.error(
-            "lead-twice",
-            _("Section {number} has a second 导语 row; a section has one lead."),
-            _(
-                "Put the whole lead in the first 导语 row's 要点内容, or number this row as a point."
-            ),
-            sheet=sheet,
-            cell=row.get("point_no").ref,
-            number=number,
-        )
-        for cell in row.cells.values():
-            findings.use(sheet, cell.ref)  # reported as a whole: not "unused" as well
+    _second_leads(number, rows[1:], sheet, findings)
     if not rows:
         return ""
     row = rows[0]
@@ -192,6 +199,23 @@ def _section_lead(number: int, rows: list[PartRow], sheet: str, findings: Findin
             cell=row.get("point_body").ref,
         )
     return text
+
+
+def _second_leads(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> None:
+    """An error at each 导语 row after a section's first: a section has one lead."""
+    for row in rows:
+        findings.error(
+            "lead-twice",
+            _("Section {number} has a second 导语 row; a section has one lead."),
+            _(
+                "Put the whole lead in the first 导语 row's 要点内容, or number this row as a point."
+            ),
+            sheet=sheet,
+            cell=row.get("point_no").ref,
+            number=number,
+        )
+        for cell in row.cells.values():
+            findings.use(sheet, cell.ref)  # reported as a whole: not "unused" as well
 
 
 def _lead_title(row: PartRow, sheet: str, findings: Findings) -> None:
