@@ -72,6 +72,56 @@ def _read_kind(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findin
     return reader(spec, sheet, rows, findings)
 
 
+def _read_data_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
+    """A 基本数据-style part: subsections of text (several rows are joined) or indicator rows."""
+    sections = []
+    for number, group in group_by_number(rows, "section_no", sheet, findings):
+        title = _section_title(number, group, sheet, findings)
+        text = "".join(read_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
+        indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
+        named = any(clean_text(r.get("indicator").value)[0] for r in group)
+        if not text and not named:
+            findings.error(
+                "section-empty",
+                _("The subsection has neither text nor figures."),
+                _("Type its text (or （略）), or fill 指标 and 本年."),
+                sheet=sheet,
+                cell=group[0].get("text").ref,
+            )
+        sections.append(Section(title=title, text=text, indicators=indicators))
+    return Part(key=spec.key, title=spec.title, sections=tuple(sections))
+
+
+def _read_sections_part(
+    spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings
+) -> Part:
+    """A 主要工作-style part: sections (节), each an optional lead (导语 row) and points (要点).
+
+    A section needs a lead or points; one without either has already been reported at the
+    row that left it empty (a bad 要点序, an empty 导语 row).
+    """
+    sections = []
+    for number, group in group_by_number(rows, "section_no", sheet, findings):
+        title = _section_title(number, group, sheet, findings)
+        leads = [r for r in group if _is_lead(r)]
+        text = _section_lead(number, leads, sheet, findings)
+        points = _points([r for r in group if r not in leads], sheet, findings)
+        sections.append(Section(title=title, text=text, points=points))
+    return Part(key=spec.key, title=spec.title, sections=tuple(sections))
+
+
+def _read_points_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
+    """A 存在不足-style part: a lead sentence (导语 row; several are joined) and points."""
+    lead_rows = [r for r in rows if _is_lead(r)]
+    for row in lead_rows:
+        findings.use(sheet, row.get("point_no").ref)
+    lead = "".join(
+        read_text(r.get("point_body"), sheet, findings, "body", "导语") for r in lead_rows
+    )
+    points = _points([r for r in rows if r not in lead_rows], sheet, findings)
+    return Part(key=spec.key, title=spec.title, lead=lead, points=points)
+
+
 def _section_title(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
     """The section's title, typed on its first row; a different title under the same number
     is an error (two sections share a number)."""
@@ -113,71 +163,6 @@ def _other_titles(
                 first=first,
                 other=text,
             )
-
-
-def _point(row: PartRow, sheet: str, findings: Findings) -> Point:
-    """One 要点 (title and body), with errors at the empty cells."""
-    title = read_text(row.get("point_title"), sheet, findings, "title", "要点标题")
-    body = read_text(row.get("point_body"), sheet, findings, "body", "要点内容")
-    if not title:
-        findings.error(
-            "point-title-empty",
-            _("The point title is empty."),
-            _("Type a short title for this point, or delete the whole row."),
-            sheet=sheet,
-            cell=row.get("point_title").ref,
-        )
-    if not body:
-        findings.error(
-            "point-body-empty",
-            _("The point text is empty."),
-            _("Type the text of this point, or delete the whole row."),
-            sheet=sheet,
-            cell=row.get("point_body").ref,
-        )
-    return Point(title=title, body=body)
-
-
-def _points(rows: list[PartRow], sheet: str, findings: Findings) -> tuple[Point, ...]:
-    """The points of rows ordered by 要点序, with an error for a repeated number."""
-    points = []
-    for number, group in group_by_number(rows, "point_no", sheet, findings):
-        for row in group[1:]:
-            findings.error(
-                "duplicate-order",
-                _("Order number {number} is used twice."),
-                _("Number the rows 1, 2, 3 … without repeats."),
-                sheet=sheet,
-                cell=row.get("point_no").ref,
-                number=number,
-            )
-            for cell in row.cells.values():
-                findings.use(sheet, cell.ref)  # reported as a whole: not "unused" as well
-        points.append(_point(group[0], sheet, findings))
-    return tuple(points)
-
-
-def _is_lead(row: PartRow) -> bool:
-    """Whether the row's 要点序 says 导语: it holds a lead, not a numbered point."""
-    return clean_text(row.get("point_no").value)[0] == LEAD_MARKER
-
-
-def _read_sections_part(
-    spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings
-) -> Part:
-    """A 主要工作-style part: sections (节), each an optional lead (导语 row) and points (要点).
-
-    A section needs a lead or points; one without either has already been reported at the
-    row that left it empty (a bad 要点序, an empty 导语 row).
-    """
-    sections = []
-    for number, group in group_by_number(rows, "section_no", sheet, findings):
-        title = _section_title(number, group, sheet, findings)
-        leads = [r for r in group if _is_lead(r)]
-        text = _section_lead(number, leads, sheet, findings)
-        points = _points([r for r in group if r not in leads], sheet, findings)
-        sections.append(Section(title=title, text=text, points=points))
-    return Part(key=spec.key, title=spec.title, sections=tuple(sections))
 
 
 def _section_lead(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
@@ -237,36 +222,51 @@ def _lead_title(row: PartRow, sheet: str, findings: Findings) -> None:
         )
 
 
-def _read_points_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
-    """A 存在不足-style part: a lead sentence (导语 row; several are joined) and points."""
-    lead_rows = [r for r in rows if _is_lead(r)]
-    for row in lead_rows:
-        findings.use(sheet, row.get("point_no").ref)
-    lead = "".join(
-        read_text(r.get("point_body"), sheet, findings, "body", "导语") for r in lead_rows
-    )
-    points = _points([r for r in rows if r not in lead_rows], sheet, findings)
-    return Part(key=spec.key, title=spec.title, lead=lead, points=points)
+def _is_lead(row: PartRow) -> bool:
+    """Whether the row's 要点序 says 导语: it holds a lead, not a numbered point."""
+    return clean_text(row.get("point_no").value)[0] == LEAD_MARKER
 
 
-def _read_data_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
-    """A 基本数据-style part: subsections of text (several rows are joined) or indicator rows."""
-    sections = []
-    for number, group in group_by_number(rows, "section_no", sheet, findings):
-        title = _section_title(number, group, sheet, findings)
-        text = "".join(read_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
-        indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
-        named = any(clean_text(r.get("indicator").value)[0] for r in group)
-        if not text and not named:
+def _points(rows: list[PartRow], sheet: str, findings: Findings) -> tuple[Point, ...]:
+    """The points of rows ordered by 要点序, with an error for a repeated number."""
+    points = []
+    for number, group in group_by_number(rows, "point_no", sheet, findings):
+        for row in group[1:]:
             findings.error(
-                "section-empty",
-                _("The subsection has neither text nor figures."),
-                _("Type its text (or （略）), or fill 指标 and 本年."),
+                "duplicate-order",
+                _("Order number {number} is used twice."),
+                _("Number the rows 1, 2, 3 … without repeats."),
                 sheet=sheet,
-                cell=group[0].get("text").ref,
+                cell=row.get("point_no").ref,
+                number=number,
             )
-        sections.append(Section(title=title, text=text, indicators=indicators))
-    return Part(key=spec.key, title=spec.title, sections=tuple(sections))
+            for cell in row.cells.values():
+                findings.use(sheet, cell.ref)  # reported as a whole: not "unused" as well
+        points.append(_point(group[0], sheet, findings))
+    return tuple(points)
+
+
+def _point(row: PartRow, sheet: str, findings: Findings) -> Point:
+    """One 要点 (title and body), with errors at the empty cells."""
+    title = read_text(row.get("point_title"), sheet, findings, "title", "要点标题")
+    body = read_text(row.get("point_body"), sheet, findings, "body", "要点内容")
+    if not title:
+        findings.error(
+            "point-title-empty",
+            _("The point title is empty."),
+            _("Type a short title for this point, or delete the whole row."),
+            sheet=sheet,
+            cell=row.get("point_title").ref,
+        )
+    if not body:
+        findings.error(
+            "point-body-empty",
+            _("The point text is empty."),
+            _("Type the text of this point, or delete the whole row."),
+            sheet=sheet,
+            cell=row.get("point_body").ref,
+        )
+    return Point(title=title, body=body)
 
 
 def _indicator(row: PartRow, sheet: str, findings: Findings) -> Indicator | None:
