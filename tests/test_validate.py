@@ -6,12 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from reportgen.api import validate
 from reportgen.errors import Finding, Severity
 from reportgen.model import Point, Section
-from reportgen.validate import parse_date
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
@@ -31,18 +28,6 @@ def test_example_is_clean() -> None:
     assert result.report.issuer == "杭州市公安局"
     assert result.report.signature_date == dt.date(2018, 11, 30)
     assert [p.title for p in result.report.parts] == ["基本数据", "主要工作", "存在不足"]
-
-
-@pytest.mark.parametrize(
-    "text", ["2018-11-30", "2018/11/30", "2018.11.30", "2018年11月30日", " 2018 年 11 月 30 日 "]
-)
-def test_dates_typed_as_text_are_accepted(text: str) -> None:
-    assert parse_date(text) == dt.date(2018, 11, 30)
-
-
-@pytest.mark.parametrize("text", ["明天", "30/11/2018", "2018-13-01", "2018-02-30", "20181130"])
-def test_other_date_text_is_rejected(text: str) -> None:
-    assert parse_date(text) is None
 
 
 def test_text_in_the_date_cell_is_an_error_at_that_cell(edited: Callable[..., Path]) -> None:

@@ -33,13 +33,13 @@ from pathlib import Path
 
 from reportgen.context import chinese_number
 from reportgen.errors import OutputError
+from reportgen.fields import parse_date
 from reportgen.i18n import _
 from reportgen.layout import UNRECOGNISED_HEADERS, UNRECOGNISED_SHEET
 from reportgen.model import Indicator, Part, Point, Report, Section
 from reportgen.output import refuse_existing
 from reportgen.schema import DEFAULT_TEMPLATE, PartSpec, Schema, builtin_template_names, load_schema
 from reportgen.source import Line, read_source
-from reportgen.validate import parse_date
 from reportgen.workbook import ExtraSheet, Marks, default_title, write_workbook
 
 _NUMERAL = "[一二三四五六七八九十]+"
