@@ -13,16 +13,23 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportgen.check.document import (
+    PLACE_TOLERANCE,
+    Checker,
+    alignment_of,
+    indent_chars,
+    open_document,
+    recorded_schema,
+    twips,
+    w,
+)
 from reportgen.context import CHARS_PER_LINE, signature
 from reportgen.docxprops import (
-    Styles,
     east_asian_font,
     flag,
     lookup,
@@ -30,16 +37,9 @@ from reportgen.docxprops import (
     runs,
     size_half_points,
 )
-from reportgen.errors import DocumentError, Finding, Severity
-from reportgen.filekind import damaged, require_docx
+from reportgen.errors import Finding, Severity
 from reportgen.i18n import _
-from reportgen.schema import (
-    DEFAULT_TEMPLATE,
-    TEMPLATE_TAG,
-    Schema,
-    builtin_template_names,
-    load_schema,
-)
+from reportgen.schema import Schema
 from reportgen.text import display_width
 
 TWIPS_PER_MM = 56.6929
@@ -47,10 +47,8 @@ A4_TWIPS = (11906, 16838)
 MARGINS_MM = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}
 TOLERANCE_MM = 1.0  # GB/T 9704 §5.2.1: 天头 37 mm ± 1 mm, 订口 28 mm ± 1 mm
 LINES_PER_PAGE = 22
-CHAR_TWIPS = 8845 / CHARS_PER_LINE
 INDENT_TOLERANCE = 0.2  # characters: 2 characters may be 632 (grid) or 640 (16 pt) twips
 PLACE_CHARS = 10  # characters of a paragraph shown in a finding's place
-PLACE_TOLERANCE = 0.3  # characters, for the signature and the page numbers
 USUAL_CLOSINGS = (
     "特此函告。",
     "特此函复。",
@@ -107,36 +105,11 @@ class Part:
         return f"¶{self.number} “{head}”"
 
 
-class _Checker:
-    """The state of one check: the document, its styles, its schema and the findings."""
-
-    def __init__(self, path: Path, document: Any, schema: Schema) -> None:
-        self.path = path
-        self.document = document
-        self.schema = schema
-        self.styles = Styles(document)
-        self.findings: list[Finding] = []
-
-    def add(
-        self,
-        code: str,
-        message: str,
-        hint: str = "",
-        place: str = "",
-        severity: Severity = Severity.ERROR,
-        **params: Any,
-    ) -> None:
-        """Record one finding at ``place`` (a paragraph, 页面设置, 页脚 …)."""
-        self.findings.append(
-            Finding(severity, code, message, hint, str(self.path), "", place, params)
-        )
-
-
 def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
     """Every way ``path`` departs from GB/T 9704 and from its template's schema
     (``schema``, else the template recorded in the document, else the letter)."""
-    document = _open(path)
-    checker = _Checker(path, document, schema or _recorded_schema(document))
+    document = open_document(path)
+    checker = Checker(path, document, schema or recorded_schema(document))
     page_set_up = _check_page_setup(checker)
     if page_set_up:
         _check_page(checker)
@@ -148,35 +121,10 @@ def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
     return checker.findings
 
 
-def _open(path: Path) -> Any:
-    """The python-docx Document at ``path``, or a DocumentError saying why not."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
-
-    require_docx(path, DocumentError)
-    try:
-        return Document(str(path))
-    except (XMLSyntaxError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        # KeyError: a part the package lists is not in it
-        raise damaged(path, DocumentError) from exc
-    except (PackageNotFoundError, ValueError) as exc:
-        raise DocumentError(
-            _("{file} is not a Word document (.docx): {error}"), file=str(path), error=str(exc)
-        ) from exc
-
-
-def _recorded_schema(document: Any) -> Schema:
-    """The schema of the template named in the document's category, else the letter's."""
-    category = document.core_properties.category or ""
-    name = category[len(TEMPLATE_TAG) :] if category.startswith(TEMPLATE_TAG) else ""
-    return load_schema(name if name in builtin_template_names() else DEFAULT_TEMPLATE)
-
-
 # ---------------------------------------------------------------- page and grid
 
 
-def _check_page_setup(checker: _Checker) -> bool:
+def _check_page_setup(checker: Checker) -> bool:
     """Whether the body has page setup (w:sectPr); one finding when it has none.
 
     Word always writes one, but it is optional and other programs leave it out; without it
@@ -193,16 +141,16 @@ def _check_page_setup(checker: _Checker) -> bool:
     return False
 
 
-def _doc_grid(checker: _Checker) -> Any:
+def _doc_grid(checker: Checker) -> Any:
     """The first section's document grid (w:docGrid), or None."""
     sections = checker.document.sections
-    return sections[0]._sectPr.find(_w("docGrid")) if len(sections) else None
+    return sections[0]._sectPr.find(w("docGrid")) if len(sections) else None
 
 
-def _check_page(checker: _Checker) -> None:
+def _check_page(checker: Checker) -> None:
     """A4 paper and the margins of §5.2.1, within a millimetre."""
     section = checker.document.sections[0]
-    size = (_twips(section.page_width), _twips(section.page_height))
+    size = (twips(section.page_width), twips(section.page_height))
     if any(abs(a - b) > TWIPS_PER_MM for a, b in zip(size, A4_TWIPS, strict=True)):
         checker.add(
             "page-size",
@@ -213,7 +161,7 @@ def _check_page(checker: _Checker) -> None:
             height=round(size[1] / TWIPS_PER_MM),
         )
     for side, wanted in MARGINS_MM.items():
-        actual = _twips(getattr(section, f"{side}_margin")) / TWIPS_PER_MM
+        actual = twips(getattr(section, f"{side}_margin")) / TWIPS_PER_MM
         if abs(actual - wanted) > TOLERANCE_MM:
             checker.add(
                 "margins",
@@ -233,11 +181,7 @@ _MARGIN_MESSAGES = {
 }
 
 
-def _twips(length: Any) -> float:
-    return (length or 0) / 635
-
-
-def _check_grid(checker: _Checker) -> None:
+def _check_grid(checker: Checker) -> None:
     """22 lines a page and 28 characters a line, from the grid and the body font."""
     lines, chars = _grid_capacity(checker)
     if lines != LINES_PER_PAGE or chars != CHARS_PER_LINE:
@@ -255,18 +199,18 @@ def _check_grid(checker: _Checker) -> None:
         )
 
 
-def _grid_capacity(checker: _Checker) -> tuple[int, int]:
+def _grid_capacity(checker: Checker) -> tuple[int, int]:
     """Lines a page and characters a line that Word will set (line grid or character grid)."""
     section = checker.document.sections[0]
-    width = _twips(section.page_width) - _twips(section.left_margin) - _twips(section.right_margin)
-    height = _twips(section.page_height) - _twips(section.top_margin)
-    height -= _twips(section.bottom_margin)
-    grid = section._sectPr.find(_w("docGrid"))
-    grid_type = grid.get(_w("type")) if grid is not None else None
+    width = twips(section.page_width) - twips(section.left_margin) - twips(section.right_margin)
+    height = twips(section.page_height) - twips(section.top_margin)
+    height -= twips(section.bottom_margin)
+    grid = section._sectPr.find(w("docGrid"))
+    grid_type = grid.get(w("type")) if grid is not None else None
     levels = _default_rpr_levels(checker)
     size_pt = (size_half_points(levels) or 20) / 2
     if grid_type in ("linesAndChars", "snapToChars"):
-        pitch_pt = size_pt + int(grid.get(_w("charSpace")) or 0) / 4096
+        pitch_pt = size_pt + int(grid.get(w("charSpace")) or 0) / 4096
     else:
         pitch_pt = size_pt + int(lookup(levels, "spacing", "val") or 0) / 20
     line = _line_pitch(checker, grid if grid_type else None)
@@ -274,7 +218,7 @@ def _grid_capacity(checker: _Checker) -> tuple[int, int]:
     return lines, math.floor(width / 20 / pitch_pt + 1e-6)
 
 
-def _default_rpr_levels(checker: _Checker) -> list[Any]:
+def _default_rpr_levels(checker: Checker) -> list[Any]:
     """The run properties a plain body paragraph starts from."""
     from docx.oxml import OxmlElement
 
@@ -283,7 +227,7 @@ def _default_rpr_levels(checker: _Checker) -> list[Any]:
     return checker.styles.rpr_levels(paragraph, run)
 
 
-def _line_pitch(checker: _Checker, grid: Any) -> float:
+def _line_pitch(checker: Checker, grid: Any) -> float:
     """The body's line pitch in twips: exact line spacing, or the grid's pitch."""
     from docx.oxml import OxmlElement
 
@@ -292,27 +236,21 @@ def _line_pitch(checker: _Checker, grid: Any) -> float:
     line = float(lookup(levels, "spacing", "line") or 240)
     if rule == "exact":
         return line
-    if grid is not None and grid.get(_w("linePitch")) and flag(levels, "snapToGrid", True):
-        return float(grid.get(_w("linePitch"))) * max(line / 240, 1)
+    if grid is not None and grid.get(w("linePitch")) and flag(levels, "snapToGrid", True):
+        return float(grid.get(w("linePitch"))) * max(line / 240, 1)
     return 0.0
-
-
-def _w(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return str(qn(f"w:{tag}"))
 
 
 # ---------------------------------------------------------------- recognising the parts
 
 
-def _recognise(checker: _Checker) -> Iterator[Part]:
+def _recognise(checker: Checker) -> Iterator[Part]:
     """The non-empty paragraphs, each with the part of the letter it is."""
     filled = [(n, p) for n, p in enumerate(checker.document.paragraphs, 1) if p.text.strip()]
     if not filled:
         checker.add("empty", _("The document has no text."))
         return
-    centred = [_alignment(checker, p) == "center" for _n, p in filled]
+    centred = [alignment_of(checker, p) == "center" for _n, p in filled]
     start = centred.index(True) if True in centred[:6] else 0
     tail = _signature_start(filled)
     title_end = start + 1
@@ -352,12 +290,6 @@ def _role(index: int, text: str, bounds: tuple[int, int, int]) -> str:
     return "正文"
 
 
-def _alignment(checker: _Checker, paragraph: Any) -> str:
-    """The paragraph's effective alignment (left, center, right, both …)."""
-    value = lookup(checker.styles.ppr_levels(paragraph._p), "jc", "val") or "left"
-    return {"start": "left", "end": "right"}.get(value, value)
-
-
 # ---------------------------------------------------------------- fonts
 
 _FONTS = {
@@ -381,7 +313,7 @@ def font_kind(name: str | None) -> str | None:
     return None
 
 
-def _check_fonts(checker: _Checker, parts: list[Part]) -> None:
+def _check_fonts(checker: Checker, parts: list[Part]) -> None:
     """The font and size of every run with Chinese text, by the part it belongs to."""
     for part in parts:
         lead_end = _lead_end(part.text) if part.role == "二级标题" else 0
@@ -406,7 +338,7 @@ def _has_chinese(text: str) -> bool:
     return any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
 
 
-def _check_run(checker: _Checker, part: Part, run: Any, text: str, kind: str, size: int) -> bool:
+def _check_run(checker: Checker, part: Part, run: Any, text: str, kind: str, size: int) -> bool:
     """Check one run; True if it produced a finding."""
     levels = checker.styles.rpr_levels(part.paragraph._p, run)
     font = east_asian_font(levels)
@@ -436,7 +368,7 @@ def _check_run(checker: _Checker, part: Part, run: Any, text: str, kind: str, si
     return _check_punctuation_font(checker, part, levels, text)
 
 
-def _check_punctuation_font(checker: _Checker, part: Part, levels: list[Any], text: str) -> bool:
+def _check_punctuation_font(checker: Checker, part: Part, levels: list[Any], text: str) -> bool:
     """“ ” — … take the Latin font unless the run is hinted East Asian; then they are
     half as wide and change shape (a common fault of generated documents)."""
     marks = "".join(sorted({ch for ch in text if ch in _AMBIGUOUS_PUNCTUATION}))
@@ -461,11 +393,11 @@ def _check_punctuation_font(checker: _Checker, part: Part, levels: list[Any], te
 # ---------------------------------------------------------------- layout
 
 
-def _check_layout(checker: _Checker, parts: list[Part]) -> None:
+def _check_layout(checker: Checker, parts: list[Part]) -> None:
     """Title centred, recipient flush left, body paragraphs indented two characters, and
     body lines on the 22-line grid."""
     for part in parts:
-        if part.role == "标题" and _alignment(checker, part.paragraph) != "center":
+        if part.role == "标题" and alignment_of(checker, part.paragraph) != "center":
             checker.add(
                 "title-align",
                 _("The title is not centred."),
@@ -480,22 +412,11 @@ def _check_layout(checker: _Checker, parts: list[Part]) -> None:
             _check_line_spacing(checker, part)
 
 
-def _indent_chars(levels: list[Any], name: str) -> float:
-    """An indent in characters: w:<name>Chars if set, else twips over a grid character."""
-    chars = lookup(levels, "ind", f"{name}Chars")
-    if chars is not None and int(chars) != 0:
-        return int(chars) / 100
-    twips = lookup(levels, "ind", name)
-    if twips is None and name == "left":
-        twips = lookup(levels, "ind", "start")
-    return float(twips or 0) / CHAR_TWIPS
-
-
-def _check_indent(checker: _Checker, part: Part, first_line: float) -> None:
+def _check_indent(checker: Checker, part: Part, first_line: float) -> None:
     """First line indented ``first_line`` characters, wrapped lines flush left."""
     levels = checker.styles.ppr_levels(part.paragraph._p)
-    actual = _indent_chars(levels, "firstLine") - _indent_chars(levels, "hanging")
-    left = _indent_chars(levels, "left")
+    actual = indent_chars(levels, "firstLine") - indent_chars(levels, "hanging")
+    left = indent_chars(levels, "left")
     if abs(actual - first_line) > INDENT_TOLERANCE or abs(left) > INDENT_TOLERANCE:
         checker.add(
             "indent",
@@ -512,15 +433,15 @@ def _check_indent(checker: _Checker, part: Part, first_line: float) -> None:
         )
 
 
-def _check_line_spacing(checker: _Checker, part: Part) -> None:
+def _check_line_spacing(checker: Checker, part: Part) -> None:
     """Lines of the body on the document's pitch: exact spacing of that pitch, or single
     spacing on the grid (``_check_grid`` checks that the pitch makes 22 lines)."""
     grid = _doc_grid(checker)
-    wanted = _line_pitch(checker, grid if grid is not None and grid.get(_w("type")) else None)
+    wanted = _line_pitch(checker, grid if grid is not None and grid.get(w("type")) else None)
     levels = checker.styles.ppr_levels(part.paragraph._p)
     rule = lookup(levels, "spacing", "lineRule") or "auto"
     line = float(lookup(levels, "spacing", "line") or 240)
-    pitch = float(grid.get(_w("linePitch")) or 0) if grid is not None else 0.0
+    pitch = float(grid.get(w("linePitch")) or 0) if grid is not None else 0.0
     if rule == "exact":
         actual = line
     elif rule == "auto" and line == 240 and flag(levels, "snapToGrid", True):
@@ -541,7 +462,7 @@ def _check_line_spacing(checker: _Checker, part: Part) -> None:
 # ---------------------------------------------------------------- words
 
 
-def _check_words(checker: _Checker, parts: list[Part]) -> None:
+def _check_words(checker: Checker, parts: list[Part]) -> None:
     """Recipient colon, full-width numbering brackets, 发文字号 brackets and the closing."""
     for part in parts:
         text = part.text.strip()
@@ -580,7 +501,7 @@ def _closings(schema: Schema) -> tuple[str, ...]:
     return tuple(c for c in dict.fromkeys([default, *USUAL_CLOSINGS]) if c)
 
 
-def _check_closing(checker: _Checker, part: Part, text: str) -> None:
+def _check_closing(checker: Checker, part: Part, text: str) -> None:
     """The last body paragraph should be a closing phrase such as 特此函告。."""
     accepted = _closings(checker.schema)
     if text not in accepted:
@@ -598,7 +519,7 @@ def _check_closing(checker: _Checker, part: Part, text: str) -> None:
 # ---------------------------------------------------------------- sections
 
 
-def _check_sections(checker: _Checker, parts: list[Part]) -> None:
+def _check_sections(checker: Checker, parts: list[Part]) -> None:
     """Every required part of the schema as a level-1 heading, numbered and in order."""
     headings = [p for p in parts if p.role == "一级标题"]
     titles = [_HEADING1.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
@@ -688,7 +609,7 @@ def _chinese(n: int) -> str:
 # ---------------------------------------------------------------- signature
 
 
-def _check_signature(checker: _Checker, parts: list[Part]) -> None:
+def _check_signature(checker: Checker, parts: list[Part]) -> None:
     """署名 and 成文日期 last, the date in Arabic numerals, placed by §7.3.5."""
     issuer = next((p for p in parts if p.role == "署名"), None)
     date = next((p for p in parts if p.role == "成文日期"), None)
@@ -704,7 +625,7 @@ def _check_signature(checker: _Checker, parts: list[Part]) -> None:
     _check_placement(checker, issuer, date)
 
 
-def _check_date_format(checker: _Checker, date: Part) -> None:
+def _check_date_format(checker: Checker, date: Part) -> None:
     """2018年11月30日: Arabic numerals, full year, no zero padding."""
     text = date.text.strip()
     match = _DATE_ARABIC.match(text)
@@ -720,7 +641,7 @@ def _check_date_format(checker: _Checker, date: Part) -> None:
     )
 
 
-def _check_placement(checker: _Checker, issuer: Part, date: Part) -> None:
+def _check_placement(checker: Checker, issuer: Part, date: Part) -> None:
     """The unsealed rule (date starts two characters right of the issuer) or the sealed
     rule (date right-spaced four, issuer centred over it), from the actual strings."""
     name, when = issuer.text.strip(), date.text.strip()
@@ -756,7 +677,7 @@ def _check_placement(checker: _Checker, issuer: Part, date: Part) -> None:
     )
 
 
-def _start(checker: _Checker, part: Part) -> float:
+def _start(checker: Checker, part: Part) -> float:
     """Where the paragraph's text starts, in characters from the left of the text block
     (half-width characters counting half, as GB/T 9704 counts them)."""
     levels = checker.styles.ppr_levels(part.paragraph._p)
@@ -764,17 +685,17 @@ def _start(checker: _Checker, part: Part) -> float:
     core = text.strip(_SPACES)
     leading = display_width(text[: len(text) - len(text.lstrip(_SPACES))])
     trailing = display_width(text[len(text.rstrip(_SPACES)) :])
-    left = _indent_chars(levels, "left")
-    right = _indent_chars(levels, "right")
+    left = indent_chars(levels, "left")
+    right = indent_chars(levels, "right")
     if right == 0:
-        right = _indent_chars(levels, "end")
-    alignment = _alignment(checker, part.paragraph)
+        right = indent_chars(levels, "end")
+    alignment = alignment_of(checker, part.paragraph)
     if alignment == "right":
         start = CHARS_PER_LINE - right - trailing - display_width(core)
     elif alignment == "center":
         start = left + (CHARS_PER_LINE - left - right - display_width(core)) / 2
     else:
-        first = _indent_chars(levels, "firstLine") - _indent_chars(levels, "hanging")
+        first = indent_chars(levels, "firstLine") - indent_chars(levels, "hanging")
         start = left + first + leading
     return round(start * 4) / 4
 
@@ -782,7 +703,7 @@ def _start(checker: _Checker, part: Part) -> float:
 # ---------------------------------------------------------------- page numbers
 
 
-def _check_page_numbers(checker: _Checker) -> None:
+def _check_page_numbers(checker: Checker) -> None:
     """— N — in 四号 宋体: odd pages right one character in, even pages left."""
     if not len(checker.document.sections):
         return  # no section, so no footers: the page-setup finding says so
@@ -812,16 +733,16 @@ def _check_page_numbers(checker: _Checker) -> None:
 
 def _has_page_field(p: Any) -> bool:
     """Whether paragraph ``p`` holds a PAGE field (complex or simple)."""
-    codes = [t.text or "" for t in p.iter(_w("instrText"))]
-    codes += [f.get(_w("instr")) or "" for f in p.iter(_w("fldSimple"))]
+    codes = [t.text or "" for t in p.iter(w("instrText"))]
+    codes += [f.get(w("instr")) or "" for f in p.iter(w("fldSimple"))]
     return any(code.split() and code.split()[0].upper() == "PAGE" for code in codes)
 
 
-def _check_page_number(checker: _Checker, paragraph: Any, side: str, place: str) -> None:
+def _check_page_number(checker: Checker, paragraph: Any, side: str, place: str) -> None:
     """One footer's page number: side, one character in, “— N —”, 宋体 四号."""
     levels = checker.styles.ppr_levels(paragraph._p)
-    alignment = _alignment(checker, paragraph)
-    indent = _indent_chars(levels, side)
+    alignment = alignment_of(checker, paragraph)
+    indent = indent_chars(levels, side)
     text = paragraph.text.strip()
     problems = []
     if alignment != side or abs(indent - 1) > PLACE_TOLERANCE:
