@@ -13,8 +13,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,14 @@ from reportgen.check.document import (
     recorded_schema,
     twips,
     w,
+)
+from reportgen.check.parts import (
+    DATE_ARABIC,
+    DATE_CHINESE,
+    HALF_BRACKETS,
+    HEADING1,
+    Part,
+    recognise,
 )
 from reportgen.context import CHARS_PER_LINE, signature
 from reportgen.docxprops import (
@@ -48,7 +54,6 @@ MARGINS_MM = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}
 TOLERANCE_MM = 1.0  # GB/T 9704 §5.2.1: 天头 37 mm ± 1 mm, 订口 28 mm ± 1 mm
 LINES_PER_PAGE = 22
 INDENT_TOLERANCE = 0.2  # characters: 2 characters may be 632 (grid) or 640 (16 pt) twips
-PLACE_CHARS = 10  # characters of a paragraph shown in a finding's place
 USUAL_CLOSINGS = (
     "特此函告。",
     "特此函复。",
@@ -67,42 +72,9 @@ FONT_KINDS = (
     ("黑体", ("黑体", "simhei", "heiti")),
     ("宋体", ("宋体", "simsun", "书宋", "songti")),
 )
-_NUMERALS = "一二三四五六七八九十"
-_HEADING1 = re.compile(f"^([{_NUMERALS}]+)、")
-_HEADING2 = re.compile(f"^[（(][{_NUMERALS}]+[）)]")
-_HALF_BRACKETS = re.compile(f"^(\\([{_NUMERALS}\\d]+[）)]|（[{_NUMERALS}\\d]+\\))")
-_DATE_ARABIC = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_DATE_CHINESE = re.compile(
-    r"^[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日$"
-)
 _DOC_NUMBER_BRACKETS = re.compile(r"[\[［【(（]\d{4}[\]］】)）]\s*第?\d+号")
 _AMBIGUOUS_PUNCTUATION = "“”‘’—…·"
 _SPACES = " \u3000\u00a0\t"
-
-
-@dataclass(frozen=True)
-class Part:
-    """One non-empty paragraph and the part of the letter it was recognised as."""
-
-    number: int  # 1-based among all body paragraphs, as Word counts them
-    paragraph: Any  # python-docx Paragraph
-    role: str  # 标题, 主送机关, 一级标题, 二级标题, 正文, 结束语, 署名, 成文日期, 发文字号
-
-    @property
-    def text(self) -> str:
-        """The paragraph's text."""
-        return str(self.paragraph.text)
-
-    @property
-    def place(self) -> str:
-        """``¶12 “（一）加强领导抓规划…”``: the number and the first characters."""
-        text = self.text.strip()
-        head = ""
-        for ch in text:
-            if display_width(head + ch) > PLACE_CHARS:
-                return f"¶{self.number} “{head}…”"
-            head += ch
-        return f"¶{self.number} “{head}”"
 
 
 def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
@@ -114,7 +86,7 @@ def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
     if page_set_up:
         _check_page(checker)
         _check_grid(checker)
-    parts = list(_recognise(checker))
+    parts = list(recognise(checker))
     for check in (_check_fonts, _check_layout, _check_words, _check_sections, _check_signature):
         check(checker, parts)
     _check_page_numbers(checker)
@@ -239,55 +211,6 @@ def _line_pitch(checker: Checker, grid: Any) -> float:
     if grid is not None and grid.get(w("linePitch")) and flag(levels, "snapToGrid", True):
         return float(grid.get(w("linePitch"))) * max(line / 240, 1)
     return 0.0
-
-
-# ---------------------------------------------------------------- recognising the parts
-
-
-def _recognise(checker: Checker) -> Iterator[Part]:
-    """The non-empty paragraphs, each with the part of the letter it is."""
-    filled = [(n, p) for n, p in enumerate(checker.document.paragraphs, 1) if p.text.strip()]
-    if not filled:
-        checker.add("empty", _("The document has no text."))
-        return
-    centred = [alignment_of(checker, p) == "center" for _n, p in filled]
-    start = centred.index(True) if True in centred[:6] else 0
-    tail = _signature_start(filled)
-    title_end = start + 1
-    while title_end < tail and centred[title_end]:
-        title_end += 1
-    for index, (number, paragraph) in enumerate(filled):
-        role = _role(index, paragraph.text.strip(), (start, title_end, tail))
-        yield Part(number, paragraph, role)
-
-
-def _signature_start(filled: list[tuple[int, Any]]) -> int:
-    """Index of the issuer line: the one before a closing date (len(filled) if none)."""
-    last = filled[-1][1].text.strip()
-    if len(filled) >= 4 and (_DATE_ARABIC.match(last) or _DATE_CHINESE.match(last)):
-        return len(filled) - 2
-    return len(filled)
-
-
-def _role(index: int, text: str, bounds: tuple[int, int, int]) -> str:
-    """The part of the letter the ``index``-th non-empty paragraph is, given where the
-    title starts, where it ends and where the signature starts."""
-    start, title_end, tail = bounds
-    if index < start:
-        return "发文字号"
-    if index < title_end:
-        return "标题"
-    if index == title_end:
-        return "主送机关"
-    if index >= tail:
-        return "署名" if index == tail else "成文日期"
-    if index == tail - 1:
-        return "结束语"
-    if _HEADING1.match(text):
-        return "一级标题"
-    if _HEADING2.match(text) or _HALF_BRACKETS.match(text):
-        return "二级标题"
-    return "正文"
 
 
 # ---------------------------------------------------------------- fonts
@@ -473,13 +396,13 @@ def _check_words(checker: Checker, parts: list[Part]) -> None:
                 _("End the recipient line with “：”."),
                 part.place,
             )
-        if _HALF_BRACKETS.match(text):
+        if HALF_BRACKETS.match(text):
             checker.add(
                 "bracket",
                 _("The numbering {number} uses half-width brackets."),
                 _("Write level-2 numbers with full-width brackets: （一）, level-4 （1）."),
                 part.place,
-                number=_HALF_BRACKETS.match(text).group(0),  # type: ignore[union-attr]
+                number=HALF_BRACKETS.match(text).group(0),  # type: ignore[union-attr]
             )
         for match in _DOC_NUMBER_BRACKETS.finditer(text):
             if not re.search(r"〔\d{4}〕\d+号", match.group(0)) or "第" in match.group(0):
@@ -522,9 +445,9 @@ def _check_closing(checker: Checker, part: Part, text: str) -> None:
 def _check_sections(checker: Checker, parts: list[Part]) -> None:
     """Every required part of the schema as a level-1 heading, numbered and in order."""
     headings = [p for p in parts if p.role == "一级标题"]
-    titles = [_HEADING1.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
+    titles = [HEADING1.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
     for index, part in enumerate(headings, start=1):
-        number = _HEADING1.match(part.text.strip())
+        number = HEADING1.match(part.text.strip())
         if number and number.group(1) != _chinese(index):
             checker.add(
                 "numbering",
@@ -594,7 +517,7 @@ def _before(parts: list[Part], index: int, specs: tuple[Any, ...]) -> str:
     """Where a missing part belongs: before the heading of the next part present."""
     for part in parts:
         if part.role == "一级标题":
-            found = _part_index(specs, _HEADING1.sub("", part.text.strip()))
+            found = _part_index(specs, HEADING1.sub("", part.text.strip()))
             if found is not None and found > index:
                 return part.place
     return ""
@@ -628,7 +551,7 @@ def _check_signature(checker: Checker, parts: list[Part]) -> None:
 def _check_date_format(checker: Checker, date: Part) -> None:
     """2018年11月30日: Arabic numerals, full year, no zero padding."""
     text = date.text.strip()
-    match = _DATE_ARABIC.match(text)
+    match = DATE_ARABIC.match(text)
     if match and not (match.group(2).startswith("0") or match.group(3).startswith("0")):
         return
     checker.add(
@@ -636,7 +559,7 @@ def _check_date_format(checker: Checker, date: Part) -> None:
         _("The date {date} is not written like 2018年11月30日."),
         _("Write the date in Arabic numerals, full year, without leading zeros."),
         date.place,
-        Severity.WARNING if _DATE_CHINESE.match(text) else Severity.ERROR,
+        Severity.WARNING if DATE_CHINESE.match(text) else Severity.ERROR,
         date=text,
     )
 
