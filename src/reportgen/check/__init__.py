@@ -29,11 +29,11 @@ from reportgen.check.paragraphs import check_layout
 from reportgen.check.parts import (
     DATE_ARABIC,
     DATE_CHINESE,
-    HALF_BRACKETS,
     HEADING1,
     Part,
     recognise,
 )
+from reportgen.check.words import check_words
 from reportgen.context import CHARS_PER_LINE, signature
 from reportgen.docxprops import (
     east_asian_font,
@@ -45,17 +45,6 @@ from reportgen.i18n import _
 from reportgen.schema import Schema
 from reportgen.text import display_width
 
-USUAL_CLOSINGS = (
-    "特此函告。",
-    "特此函复。",
-    "特此函达。",
-    "请予函复。",
-    "此复。",
-    "特此报告。",
-    "特此说明。",
-    "以上报告，请审阅。",
-)
-_DOC_NUMBER_BRACKETS = re.compile(r"[\[［【(（]\d{4}[\]］】)）]\s*第?\d+号")
 _SPACES = " \u3000\u00a0\t"
 
 
@@ -69,67 +58,10 @@ def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
         check_page(checker)
         check_grid(checker)
     parts = list(recognise(checker))
-    for check in (check_fonts, check_layout, _check_words, _check_sections, _check_signature):
+    for check in (check_fonts, check_layout, check_words, _check_sections, _check_signature):
         check(checker, parts)
     _check_page_numbers(checker)
     return checker.findings
-
-
-# ---------------------------------------------------------------- words
-
-
-def _check_words(checker: Checker, parts: list[Part]) -> None:
-    """Recipient colon, full-width numbering brackets, 发文字号 brackets and the closing."""
-    for part in parts:
-        text = part.text.strip()
-        if part.role == "主送机关" and not text.endswith("："):
-            checker.add(
-                "recipient-colon",
-                _("The recipient line does not end with a full-width colon “：”."),
-                _("End the recipient line with “：”."),
-                part.place,
-            )
-        if HALF_BRACKETS.match(text):
-            checker.add(
-                "bracket",
-                _("The numbering {number} uses half-width brackets."),
-                _("Write level-2 numbers with full-width brackets: （一）, level-4 （1）."),
-                part.place,
-                number=HALF_BRACKETS.match(text).group(0),  # type: ignore[union-attr]
-            )
-        for match in _DOC_NUMBER_BRACKETS.finditer(text):
-            if not re.search(r"〔\d{4}〕\d+号", match.group(0)) or "第" in match.group(0):
-                checker.add(
-                    "doc-number",
-                    _("{number} is not in the standard form of a 发文字号."),
-                    _("Write it like 杭公函〔2018〕12号: 〔〕, full year, no 第, no leading zero."),
-                    part.place,
-                    number=match.group(0),
-                )
-        if part.role == "结束语":
-            _check_closing(checker, part, text)
-
-
-def _closings(schema: Schema) -> tuple[str, ...]:
-    """The closing phrases accepted: the template's default and the usual ones."""
-    keys = {f.key for f in schema.fields}
-    default = schema.field("closing").default if "closing" in keys else ""
-    return tuple(c for c in dict.fromkeys([default, *USUAL_CLOSINGS]) if c)
-
-
-def _check_closing(checker: Checker, part: Part, text: str) -> None:
-    """The last body paragraph should be a closing phrase such as 特此函告。."""
-    accepted = _closings(checker.schema)
-    if text not in accepted:
-        checker.add(
-            "closing",
-            _("The body does not end with a closing phrase such as {closing}."),
-            _("End the body with one of: {closings}."),
-            part.place,
-            Severity.WARNING,
-            closing=checker.schema.field("closing").default or "特此函告。",
-            closings=" ".join(sorted(accepted)),
-        )
 
 
 # ---------------------------------------------------------------- sections
