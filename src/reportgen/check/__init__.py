@@ -6,38 +6,29 @@ brackets, recipient colon, closing, signature and date, page-number footers) and
 template's schema requires (every required part, in order). It finds the parts by their
 place and their words, not by style names, since hand editing often loses styles. Every
 finding names its paragraph (``¶12 “（一）加强领导抓规划…”``) and its rule (``code``).
+
+``parts`` recognises the parts; each family of rules has its module (``page``, ``fonts``,
+``paragraphs``, ``words``, ``sections``, ``signature``, ``page_numbers``). ``check_document``
+runs them in a fixed order, which is the order of its findings.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
-from reportgen.check.document import (
-    PLACE_TOLERANCE,
-    Checker,
-    alignment_of,
-    indent_chars,
-    open_document,
-    recorded_schema,
-    w,
-)
+from reportgen.check.document import Checker, open_document, recorded_schema
 from reportgen.check.fonts import check_fonts, font_kind
 from reportgen.check.page import check_grid, check_page, check_page_setup
+from reportgen.check.page_numbers import check_page_numbers
 from reportgen.check.paragraphs import check_layout
 from reportgen.check.parts import recognise
 from reportgen.check.sections import check_sections
 from reportgen.check.signature import check_signature
 from reportgen.check.words import check_words
-from reportgen.docxprops import (
-    east_asian_font,
-    runs,
-    size_half_points,
-)
 from reportgen.errors import Finding
-from reportgen.i18n import _
 from reportgen.schema import Schema
+
+__all__ = ["check_document", "font_kind"]
 
 
 def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
@@ -52,80 +43,5 @@ def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
     parts = list(recognise(checker))
     for check in (check_fonts, check_layout, check_words, check_sections, check_signature):
         check(checker, parts)
-    _check_page_numbers(checker)
+    check_page_numbers(checker)
     return checker.findings
-
-
-# ---------------------------------------------------------------- page numbers
-
-
-def _check_page_numbers(checker: Checker) -> None:
-    """— N — in 四号 宋体: odd pages right one character in, even pages left."""
-    if not len(checker.document.sections):
-        return  # no section, so no footers: the page-setup finding says so
-    section = checker.document.sections[0]
-    if not checker.document.settings.odd_and_even_pages_header_footer:
-        checker.add(
-            "page-number",
-            _("Odd and even pages share one footer, so page numbers cannot alternate sides."),
-            _("Turn on different odd and even pages, and put the number left on even pages."),
-            "页脚",
-        )
-    for footer, side, place in (
-        (section.footer, "right", "页脚（奇数页）"),
-        (section.even_page_footer, "left", "页脚（偶数页）"),
-    ):
-        paragraph = next((p for p in footer.paragraphs if _has_page_field(p._p)), None)
-        if paragraph is None:
-            checker.add(
-                "page-number",
-                _("The footer has no page number."),
-                _("Insert a PAGE field as “— N —”."),
-                place,
-            )
-            continue
-        _check_page_number(checker, paragraph, side, place)
-
-
-def _has_page_field(p: Any) -> bool:
-    """Whether paragraph ``p`` holds a PAGE field (complex or simple)."""
-    codes = [t.text or "" for t in p.iter(w("instrText"))]
-    codes += [f.get(w("instr")) or "" for f in p.iter(w("fldSimple"))]
-    return any(code.split() and code.split()[0].upper() == "PAGE" for code in codes)
-
-
-def _check_page_number(checker: Checker, paragraph: Any, side: str, place: str) -> None:
-    """One footer's page number: side, one character in, “— N —”, 宋体 四号."""
-    levels = checker.styles.ppr_levels(paragraph._p)
-    alignment = alignment_of(checker, paragraph)
-    indent = indent_chars(levels, side)
-    text = paragraph.text.strip()
-    problems = []
-    if alignment != side or abs(indent - 1) > PLACE_TOLERANCE:
-        problems.append(f"{alignment} {indent:g}")
-    if not re.fullmatch(r"— ?\S+ ?—", text):
-        problems.append(text)
-    for run in runs(paragraph._p):
-        run_levels = checker.styles.rpr_levels(paragraph._p, run)
-        font = east_asian_font(run_levels)
-        if font_kind(font.name if font else None) != "宋体" or size_half_points(run_levels) != 28:
-            problems.append(font.name if font else "?")
-            break
-    if problems:
-        checker.add(
-            "page-number",
-            _PAGE_NUMBER_MESSAGES[side],
-            _("Odd pages: right-aligned, right indent 1 character; even pages: left."),
-            place,
-            found="; ".join(problems),
-        )
-
-
-_PAGE_NUMBER_MESSAGES = {
-    "right": _(
-        "The page number is not “— N —” in 四号 宋体, right-aligned one character in: {found}."
-    ),
-    "left": _(
-        "The page number is not “— N —” in 四号 宋体, left-aligned one character in: {found}."
-    ),
-}
