@@ -62,37 +62,52 @@ def _lead_end(text: str) -> int:
 
 
 def _has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a wide (Chinese) character, whose font the rules are about."""
     return any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
 
 
 def _check_run(checker: Checker, part: Part, run: Any, text: str, kind: str, size: int) -> bool:
-    """Check one run; True if it produced a finding."""
+    """Check one run; True if it produced a finding (then the run's other rules wait)."""
     levels = checker.styles.rpr_levels(part.paragraph._p, run)
+    return (
+        _check_font(checker, part, levels, kind)
+        or _check_size(checker, part, levels, size)
+        or _check_punctuation_font(checker, part, levels, text)
+    )
+
+
+def _check_font(checker: Checker, part: Part, levels: list[Any], kind: str) -> bool:
+    """The run's East Asian font is of ``kind`` and named, not a theme font; True if not."""
     font = east_asian_font(levels)
-    if font is None or font.from_theme or font_kind(font.name) != kind:
-        checker.add(
-            "font",
-            _("The {part} is set in {font}; GB/T 9704 sets it in {wanted}."),
-            _("Set the East Asian font of this text to {wanted} (not a theme font)."),
-            part.place,
-            part=part.role,
-            font=font.name if font else "?",
-            wanted=kind,
-        )
-        return True
+    if font is not None and not font.from_theme and font_kind(font.name) == kind:
+        return False
+    checker.add(
+        "font",
+        _("The {part} is set in {font}; GB/T 9704 sets it in {wanted}."),
+        _("Set the East Asian font of this text to {wanted} (not a theme font)."),
+        part.place,
+        part=part.role,
+        font=font.name if font else "?",
+        wanted=kind,
+    )
+    return True
+
+
+def _check_size(checker: Checker, part: Part, levels: list[Any], size: int) -> bool:
+    """The run is ``size`` half-points; True if not."""
     actual = size_half_points(levels)
-    if actual != size:
-        checker.add(
-            "font-size",
-            _("The {part} is {actual} pt; GB/T 9704 sets it in {wanted} pt."),
-            _("Set this text to {wanted} pt."),
-            part.place,
-            part=part.role,
-            actual=f"{(actual or 20) / 2:g}",
-            wanted=f"{size / 2:g}",
-        )
-        return True
-    return _check_punctuation_font(checker, part, levels, text)
+    if actual == size:
+        return False
+    checker.add(
+        "font-size",
+        _("The {part} is {actual} pt; GB/T 9704 sets it in {wanted} pt."),
+        _("Set this text to {wanted} pt."),
+        part.place,
+        part=part.role,
+        actual=f"{(actual or 20) / 2:g}",
+        wanted=f"{size / 2:g}",
+    )
+    return True
 
 
 def _check_punctuation_font(checker: Checker, part: Part, levels: list[Any], text: str) -> bool:
