@@ -44,6 +44,12 @@ def _doc_grid(checker: Checker) -> Any:
 def check_page(checker: Checker) -> None:
     """A4 paper and the margins of §5.2.1, within a millimetre."""
     section = checker.document.sections[0]
+    _check_paper(checker, section)
+    _check_margins(checker, section)
+
+
+def _check_paper(checker: Checker, section: Any) -> None:
+    """A4 paper, 210 × 297 mm, within a millimetre each way."""
     size = (twips(section.page_width), twips(section.page_height))
     if any(abs(a - b) > TWIPS_PER_MM for a, b in zip(size, A4_TWIPS, strict=True)):
         checker.add(
@@ -54,6 +60,10 @@ def check_page(checker: Checker) -> None:
             width=round(size[0] / TWIPS_PER_MM),
             height=round(size[1] / TWIPS_PER_MM),
         )
+
+
+def _check_margins(checker: Checker, section: Any) -> None:
+    """Top 37, bottom 35, left 28, right 26 mm, each within ``TOLERANCE_MM``."""
     for side, wanted in MARGINS_MM.items():
         actual = twips(getattr(section, f"{side}_margin")) / TWIPS_PER_MM
         if abs(actual - wanted) > TOLERANCE_MM:
@@ -126,13 +136,18 @@ def _line_pitch(checker: Checker, grid: Any) -> float:
     from docx.oxml import OxmlElement
 
     levels = checker.styles.ppr_levels(OxmlElement("w:p"))
-    rule = lookup(levels, "spacing", "lineRule") or "auto"
-    line = float(lookup(levels, "spacing", "line") or 240)
+    rule, line = _spacing(levels)
     if rule == "exact":
         return line
     if grid is not None and grid.get(w("linePitch")) and flag(levels, "snapToGrid", True):
         return float(grid.get(w("linePitch"))) * max(line / 240, 1)
     return 0.0
+
+
+def _spacing(levels: list[Any]) -> tuple[str, float]:
+    """A paragraph's line rule and line value (twips when exact, 240ths of a line when auto)."""
+    rule = lookup(levels, "spacing", "lineRule") or "auto"
+    return rule, float(lookup(levels, "spacing", "line") or 240)
 
 
 def check_line_spacing(checker: Checker, part: Part) -> None:
@@ -141,21 +156,25 @@ def check_line_spacing(checker: Checker, part: Part) -> None:
     grid = _doc_grid(checker)
     wanted = _line_pitch(checker, grid if grid is not None and grid.get(w("type")) else None)
     levels = checker.styles.ppr_levels(part.paragraph._p)
-    rule = lookup(levels, "spacing", "lineRule") or "auto"
-    line = float(lookup(levels, "spacing", "line") or 240)
-    pitch = float(grid.get(w("linePitch")) or 0) if grid is not None else 0.0
+    if wanted and abs(_paragraph_pitch(levels, grid) - wanted) <= 2:
+        return
+    rule, line = _spacing(levels)
+    checker.add(
+        "line-spacing",
+        _("The {part} has line spacing {line}; the 22-line grid wants exactly 28.95 pt."),
+        _("Set the line spacing to exactly 28.95 pt, or to single on the document grid."),
+        part.place,
+        part=part.role,
+        line=f"{line / 20:g} pt" if rule == "exact" else f"{rule} {line / 240:g}",
+    )
+
+
+def _paragraph_pitch(levels: list[Any], grid: Any) -> float:
+    """A paragraph's line pitch in twips: its exact spacing, the grid's pitch when single
+    spaced on the grid, else -1 (a pitch no page can want)."""
+    rule, line = _spacing(levels)
     if rule == "exact":
-        actual = line
-    elif rule == "auto" and line == 240 and flag(levels, "snapToGrid", True):
-        actual = pitch
-    else:
-        actual = -1.0
-    if not wanted or abs(actual - wanted) > 2:
-        checker.add(
-            "line-spacing",
-            _("The {part} has line spacing {line}; the 22-line grid wants exactly 28.95 pt."),
-            _("Set the line spacing to exactly 28.95 pt, or to single on the document grid."),
-            part.place,
-            part=part.role,
-            line=f"{line / 20:g} pt" if rule == "exact" else f"{rule} {line / 240:g}",
-        )
+        return line
+    if rule == "auto" and line == 240 and flag(levels, "snapToGrid", True):
+        return float(grid.get(w("linePitch")) or 0) if grid is not None else 0.0
+    return -1.0
