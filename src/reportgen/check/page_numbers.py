@@ -27,16 +27,21 @@ def check_page_numbers(checker: Checker) -> None:
         (section.footer, "right", "页脚（奇数页）"),
         (section.even_page_footer, "left", "页脚（偶数页）"),
     ):
-        paragraph = next((p for p in footer.paragraphs if _has_page_field(p._p)), None)
-        if paragraph is None:
-            checker.add(
-                "page-number",
-                _("The footer has no page number."),
-                _("Insert a PAGE field as “— N —”."),
-                place,
-            )
-            continue
-        _check_page_number(checker, paragraph, side, place)
+        _check_footer(checker, footer, side, place)
+
+
+def _check_footer(checker: Checker, footer: Any, side: str, place: str) -> None:
+    """One footer holds a page number, set as GB/T 9704 sets it on ``side``."""
+    paragraph = next((p for p in footer.paragraphs if _has_page_field(p._p)), None)
+    if paragraph is None:
+        checker.add(
+            "page-number",
+            _("The footer has no page number."),
+            _("Insert a PAGE field as “— N —”."),
+            place,
+        )
+        return
+    _check_page_number(checker, paragraph, side, place)
 
 
 def _has_page_field(p: Any) -> bool:
@@ -57,12 +62,9 @@ def _check_page_number(checker: Checker, paragraph: Any, side: str, place: str) 
         problems.append(f"{alignment} {indent:g}")
     if not re.fullmatch(r"— ?\S+ ?—", text):
         problems.append(text)
-    for run in runs(paragraph._p):
-        run_levels = checker.styles.rpr_levels(paragraph._p, run)
-        font = east_asian_font(run_levels)
-        if font_kind(font.name if font else None) != "宋体" or size_half_points(run_levels) != 28:
-            problems.append(font.name if font else "?")
-            break
+    font = _wrong_font(checker, paragraph)
+    if font is not None:
+        problems.append(font)
     if problems:
         checker.add(
             "page-number",
@@ -71,6 +73,16 @@ def _check_page_number(checker: Checker, paragraph: Any, side: str, place: str) 
             place,
             found="; ".join(problems),
         )
+
+
+def _wrong_font(checker: Checker, paragraph: Any) -> str | None:
+    """The font of the first run not in 四号 宋体 (``?`` if it has none), or None."""
+    for run in runs(paragraph._p):
+        levels = checker.styles.rpr_levels(paragraph._p, run)
+        font = east_asian_font(levels)
+        if font_kind(font.name if font else None) != "宋体" or size_half_points(levels) != 28:
+            return font.name if font else "?"
+    return None
 
 
 _PAGE_NUMBER_MESSAGES = {
