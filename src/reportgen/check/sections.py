@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import string
 from typing import Any
 
 from reportgen.check.document import Checker
 from reportgen.check.parts import HEADING1, Part
+from reportgen.context import chinese_number
 from reportgen.i18n import _
 
 
@@ -14,6 +16,16 @@ def check_sections(checker: Checker, parts: list[Part]) -> None:
     """Every required part of the schema as a level-1 heading, numbered and in order."""
     headings = [p for p in parts if p.role == "一级标题"]
     titles = [HEADING1.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
+    _check_numbering(checker, headings)
+    specs = checker.schema.parts
+    found = [i for i in (_part_index(specs, t) for t in titles) if i is not None]
+    _check_required(checker, parts, found)
+    if found != sorted(found):
+        _report_order(checker, titles)
+
+
+def _check_numbering(checker: Checker, headings: list[Part]) -> None:
+    """Level-1 headings numbered 一、二、三、… in order."""
     for index, part in enumerate(headings, start=1):
         number = HEADING1.match(part.text.strip())
         if number and number.group(1) != _chinese(index):
@@ -25,8 +37,11 @@ def check_sections(checker: Checker, parts: list[Part]) -> None:
                 found=number.group(0),
                 wanted=_chinese(index) + "、",
             )
+
+
+def _check_required(checker: Checker, parts: list[Part], found: list[int]) -> None:
+    """Every part the schema requires is among the ``found`` ones (indexes of its parts)."""
     specs = checker.schema.parts
-    found = [i for i in (_part_index(specs, t) for t in titles) if i is not None]
     for index, spec in enumerate(specs):
         if spec.required and index not in found:
             checker.add(
@@ -37,23 +52,23 @@ def check_sections(checker: Checker, parts: list[Part]) -> None:
                 title=_display_title(spec.title),
                 template=checker.schema.name,
             )
-    if found != sorted(found):
-        checker.add(
-            "section-order",
-            _("The parts are not in the template's order: {found}."),
-            _("Put them in this order: {wanted}."),
-            "",
-            found="、".join(
-                titles[titles.index(t)] for t in titles if _part_index(specs, t) is not None
-            ),
-            wanted="、".join(_display_title(spec.title) for spec in specs),
-        )
+
+
+def _report_order(checker: Checker, titles: list[str]) -> None:
+    """One finding: the schema's parts found, in the document's order and in the schema's."""
+    specs = checker.schema.parts
+    checker.add(
+        "section-order",
+        _("The parts are not in the template's order: {found}."),
+        _("Put them in this order: {wanted}."),
+        "",
+        found="、".join(t for t in titles if _part_index(specs, t) is not None),
+        wanted="、".join(_display_title(spec.title) for spec in specs),
+    )
 
 
 def _display_title(title: str) -> str:
     """A part title for a message: its fields shown as ×××× (××××年度…主要安排)."""
-    import string
-
     return "".join(
         literal + ("××××" if name else "")
         for literal, name, _spec, _conv in string.Formatter().parse(title)
@@ -63,8 +78,6 @@ def _display_title(title: str) -> str:
 def _title_pattern(title: str) -> re.Pattern[str]:
     """A part title of the schema as a pattern: {year} and {next_year} match any four-digit
     year, other fields any text (the document shows them filled: 2023年度…主要举措和成效)."""
-    import string
-
     pieces = []
     for literal, name, _spec, _conv in string.Formatter().parse(title):
         pieces.append(re.escape(literal))
@@ -92,6 +105,5 @@ def _before(parts: list[Part], index: int, specs: tuple[Any, ...]) -> str:
 
 
 def _chinese(n: int) -> str:
-    from reportgen.context import chinese_number
-
+    """一, 二, … 九十九 for a heading number; larger numbers in Arabic numerals."""
     return chinese_number(n) if 0 < n < 100 else str(n)
