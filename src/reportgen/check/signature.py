@@ -58,6 +58,16 @@ def _check_placement(checker: Checker, issuer: Part, date: Part) -> None:
         for wanted in rules.values()
     ):
         return
+    _report_placement(checker, date, actual, rules)
+
+
+def _report_placement(
+    checker: Checker,
+    date: Part,
+    actual: tuple[float, float],
+    rules: dict[bool, tuple[float, float]],
+) -> None:
+    """One finding: where the issuer and the date start, and where each rule puts them."""
     checker.add(
         "signature",
         _(
