@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen.api import validate
-from reportgen.model import Report, Section
+from reportgen.core.model import Report, Section
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example-2018.xlsx"

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from reportgen.api import build_report, validate
-from reportgen.errors import ReportgenError, ValidationFailed
-from reportgen.layout import INFO_HEADERS, LEAD_MARKER, headers_for
-from reportgen.schema import load_schema
-from reportgen.text import clean_text
+from reportgen.core.errors import ReportgenError, ValidationFailed
+from reportgen.core.text import clean_text
+from reportgen.schema.spec import load_schema
+from reportgen.workbook.layout import INFO_HEADERS, LEAD_MARKER, headers_for
 
 from .conftest import docx_text
 
@@ -39,7 +39,7 @@ def _filled_workbook(path: Path, extra: bool = False) -> dict[tuple[str, str], s
     text of the letter), and a section title is typed on the section's first row only, as the
     layout asks. With ``extra``, cells the letter does not use are filled too.
     """
-    from reportgen.workbook import write_workbook
+    from reportgen.workbook.read import write_workbook
 
     write_workbook(path, SCHEMA, year=2019)
     book = load_workbook(path)
@@ -315,7 +315,7 @@ def test_huge_sheets_are_refused_quickly_not_read_for_minutes(tmp_path: Path) ->
         sheet.append([1, "节", n + 1, "要点", "内容"])
     path = tmp_path / "huge.xlsx"
     book.save(path)
-    from reportgen.workbook import READ_ROW_LIMIT, read_workbook
+    from reportgen.workbook.read import READ_ROW_LIMIT, read_workbook
 
     read = read_workbook(path)
     assert read.sheets["主要工作"].truncated

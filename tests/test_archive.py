@@ -6,18 +6,17 @@ import json
 import os
 import shutil
 import stat
-import sys
-import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from reportgen import conversion
 from reportgen.api import build_report
-from reportgen.archive import archive_report, pdf_page_count, verify_bag
+from reportgen.archive.bag import archive_report, pdf_page_count, verify_bag
 from reportgen.cli import main
-from reportgen.errors import ReportgenError
+from reportgen.core.errors import ReportgenError
 
 from .conftest import EXAMPLE
 
@@ -36,18 +35,18 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 class NoLibreOffice(ReportgenError):
-    """What reportgen.pdf raises where LibreOffice is missing."""
+    """What reportgen.conversion raises where LibreOffice is missing."""
 
 
 @pytest.fixture
 def no_pdf_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    """reportgen.pdf cannot be imported (as on this branch, or a trimmed install)."""
-    monkeypatch.setitem(sys.modules, "reportgen.pdf", None)
+    """A machine without LibreOffice: conversion says so, and the archive goes on without a PDF."""
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
 
 
 @pytest.fixture
 def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[Path], bool]]:
-    """A reportgen.pdf whose convert_to_pdf writes a two-page PDF and records its calls."""
+    """A reportgen.conversion whose convert_to_pdf writes a two-page PDF and records its calls."""
     calls: list[tuple[list[Path], bool]] = []
 
     def convert_to_pdf(
@@ -59,9 +58,7 @@ def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[Path], bool]]:
             pdf.write_bytes(TWO_PAGES)
         return made
 
-    module = types.ModuleType("reportgen.pdf")
-    module.convert_to_pdf = convert_to_pdf  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "reportgen.pdf", module)
+    monkeypatch.setattr(conversion, "convert_to_pdf", convert_to_pdf)
     return calls
 
 
@@ -76,7 +73,7 @@ def test_archive_then_verify(example: Path, tmp_path: Path) -> None:
     bag = out / "2018" / TITLE
     assert code == 0 and stdout.strip() == str(bag)
     assert stderr.strip() == (
-        "reportgen: 归档包中没有 PDF：本 reportgen 不含 PDF 转换（reportgen.pdf）。"
+        "reportgen: 归档包中没有 PDF：没有找到 LibreOffice（soffice）。请先安装（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后重试。"
     )
     assert sorted(p.name for p in (bag / "data").iterdir()) == sorted(
         ["example.xlsx", "metadata.json", f"{TITLE}.docx"]
@@ -140,9 +137,7 @@ def test_pdf_step_failing_is_said_plainly(
     def convert_to_pdf(*_args: object, **_kwargs: object) -> list[Path]:
         raise NoLibreOffice("LibreOffice (soffice) was not found.")
 
-    module = types.ModuleType("reportgen.pdf")
-    module.convert_to_pdf = convert_to_pdf  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "reportgen.pdf", module)
+    monkeypatch.setattr(conversion, "convert_to_pdf", convert_to_pdf)
     code, _out, err = run("archive", str(example), "-o", str(tmp_path / "a"))
     assert code == 0
     assert err.strip() == "reportgen: 归档包中没有 PDF：LibreOffice (soffice) was not found."

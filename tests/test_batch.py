@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.batch import BatchItem, add_pdfs, build_many, collect_workbooks, summary_table
-from reportgen.text import display_width
+from reportgen.core.text import display_width
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
@@ -84,7 +84,7 @@ def test_summary_table_lines_up_chinese_text() -> None:
 def test_pdfs_come_from_one_conversion_per_output_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reportgen.pdf
+    import reportgen.conversion
 
     calls: list[tuple[list[str], Path, bool]] = []
 
@@ -92,7 +92,7 @@ def test_pdfs_come_from_one_conversion_per_output_folder(
         calls.append(([d.name for d in docxs], out_dir, pdfa))
         return [out_dir / (d.stem + ".pdf") for d in docxs]
 
-    monkeypatch.setattr(reportgen.pdf, "convert_to_pdf", convert)
+    monkeypatch.setattr(reportgen.conversion, "convert_to_pdf", convert)
     items = [
         BatchItem(Path("a.xlsx"), (tmp_path / "2018" / "a.docx",)),
         BatchItem(Path("b.xlsx"), (tmp_path / "2018" / "b.docx",)),
@@ -112,7 +112,7 @@ def test_a_write_failure_names_the_output_not_the_staging_folder(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from reportgen import api
-    from reportgen.errors import OutputError
+    from reportgen.core.errors import OutputError
 
     def full_disk(_workbook: Path, output_dir: Path, **_options: object) -> None:
         staged = output_dir / "2018" / f"{TITLE}.docx"
@@ -131,7 +131,7 @@ def test_pdfs_without_libreoffice_stop_before_building(
 ) -> None:
     from click.testing import CliRunner
 
-    from reportgen import pdf
+    from reportgen import conversion as pdf
     from reportgen.cli import main
 
     monkeypatch.setattr(pdf.shutil, "which", lambda _name: None)

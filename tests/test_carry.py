@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen.api import validate
-from reportgen.carry import carry_forward, default_target
-from reportgen.errors import OutputError, Severity, ValidationFailed
-from reportgen.model import Indicator, Report, Section
-from reportgen.schema import load_schema
-from reportgen.workbook import write_workbook
+from reportgen.core.errors import OutputError, Severity, ValidationFailed
+from reportgen.core.model import Indicator, Report, Section
+from reportgen.schema.spec import load_schema
+from reportgen.workbook.read import write_workbook
+from reportgen.yearly.carry import carry_forward, default_target
 
 from .conftest import EXAMPLE, LEAD_ONLY, SECTION_LEAD, example_with_leads
 

@@ -16,10 +16,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from reportgen.api import build_report
-from reportgen.check import check_document, font_kind
+from reportgen.checking import check_document, font_kind
 from reportgen.cli import main
-from reportgen.errors import DocumentError, Severity
-from reportgen.schema import load_schema
+from reportgen.core.errors import DocumentError, Severity
+from reportgen.schema.spec import load_schema
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL, rezip
 

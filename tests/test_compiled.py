@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from reportgen.api import validate
-from reportgen.compiled import compiled_template
-from reportgen.context import build_context
-from reportgen.package import unzip
-from reportgen.render import render_package
-from reportgen.schema import load_schema
+from reportgen.rendering.compiled import compiled_template
+from reportgen.rendering.context import build_context
+from reportgen.rendering.docx_zip import unzip
+from reportgen.rendering.render import render_package
+from reportgen.schema.spec import load_schema
 
 from .conftest import EXAMPLE
 
@@ -72,6 +72,6 @@ def test_jinja_in_properties_falls_back_to_docxtpl(tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_stale_cache() -> None:
     """Templates in tmp folders must not leak between tests through the cache."""
-    from reportgen import compiled
+    from reportgen.rendering import compiled
 
     compiled._compile.cache_clear()

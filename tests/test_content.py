@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.api import validate
-from reportgen.content import (
+from reportgen.validation.content import (
     fix_punctuation,
     half_width_marks,
     percent_contradictions,

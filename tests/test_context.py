@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 
-from reportgen.context import (
+from reportgen.core.model import Indicator, Part, Point, Report, Section
+from reportgen.core.text import display_width
+from reportgen.rendering.context import (
     build_context,
     chinese_number,
     field_carriers,
@@ -17,9 +19,7 @@ from reportgen.context import (
     title_lines,
     with_colon,
 )
-from reportgen.model import Indicator, Part, Point, Report, Section
-from reportgen.schema import load_schema
-from reportgen.text import display_width
+from reportgen.schema.spec import load_schema
 
 
 @pytest.mark.parametrize(

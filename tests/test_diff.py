@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from reportgen.api import validate
-from reportgen.diff import (
+from reportgen.core.errors import WorkbookError
+from reportgen.core.model import Indicator, Part, Point, Report, Section
+from reportgen.schema.spec import load_schema
+from reportgen.workbook.read import write_workbook
+from reportgen.yearly.diff import (
     ADDED,
     CHANGED,
     MOVED,
@@ -20,10 +24,6 @@ from reportgen.diff import (
     compare,
     diff_workbooks,
 )
-from reportgen.errors import WorkbookError
-from reportgen.model import Indicator, Part, Point, Report, Section
-from reportgen.schema import load_schema
-from reportgen.workbook import write_workbook
 
 from .conftest import EXAMPLE, example_with_leads
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 import pytest
 
-from reportgen.diff import ADDED, CHANGED, MOVED, REMOVED, Change, ReportDiff
-from reportgen.diffview import diff_html, diff_json, diff_text, summary, write_html
-from reportgen.errors import OutputError
+from reportgen.core.errors import OutputError
+from reportgen.yearly.diff import ADDED, CHANGED, MOVED, REMOVED, Change, ReportDiff
+from reportgen.yearly.diffview import diff_html, diff_json, diff_text, summary, write_html
 
 LONG_OLD = "甲" * 40 + "今年召开会议3次" + "乙" * 40
 LONG_NEW = "甲" * 40 + "今年召开会议5次" + "乙" * 40

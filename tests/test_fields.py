@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from reportgen.fields import parse_date
+from reportgen.validation.fields import parse_date
 
 
 @pytest.mark.parametrize(

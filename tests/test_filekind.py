@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import filekind
-from reportgen.errors import DocumentError
+from reportgen.core import filekind
+from reportgen.core.errors import DocumentError
 
 from .conftest import EXAMPLE
 from .test_xlsxfile import docx_bytes, xls_bytes
@@ -104,7 +104,7 @@ def test_what_it_is_names_the_kind(
 
 
 def test_not_a_word_file_says_what_it_is_then_what_to_do(tmp_path: Path) -> None:
-    from reportgen.errors import TemplateError
+    from reportgen.core.errors import TemplateError
 
     path = tmp_path / "template.docx"
     path.write_bytes(EXAMPLE.read_bytes())

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from reportgen.api import validate
 from reportgen.cli import main
-from reportgen.errors import OutputError
-from reportgen.fix import fix_workbook
+from reportgen.core.errors import OutputError
+from reportgen.validation.fix import fix_workbook
 
 MESSY = {
     ("基本信息", "B2"): " 杭州市公安局\u3000",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.messages.extract import extract_from_dir
 
-from reportgen.i18n import default_language, translate
+from reportgen.core.i18n import default_language, translate
 
 from .conftest import ROOT
 
@@ -48,7 +48,7 @@ def test_default_language_follows_the_locale(monkeypatch) -> None:  # noqa: ANN0
 def test_a_message_given_as_a_field_is_translated_with_its_message() -> None:
     import pickle
 
-    from reportgen.i18n import Message, fill
+    from reportgen.core.i18n import Message, fill
 
     what = Message("the file is empty (0 bytes).")
     params = pickle.loads(pickle.dumps({"file": "a.docx", "what": what, "advice": "x"}))

@@ -14,8 +14,13 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reportgen.api import build_report, validate
-from reportgen.context import build_context
-from reportgen.importer import (
+from reportgen.core.model import Indicator, Point, Report, Section
+from reportgen.rendering.context import build_context
+from reportgen.schema.spec import load_schema
+from reportgen.validation.run import validate_workbook
+from reportgen.workbook.layout import UNRECOGNISED_SHEET
+from reportgen.workbook.read import write_workbook
+from reportgen.yearly.importer import (
     best_fit,
     full_width,
     import_document,
@@ -23,12 +28,7 @@ from reportgen.importer import (
     split_figures,
     split_points,
 )
-from reportgen.layout import UNRECOGNISED_SHEET
-from reportgen.model import Indicator, Point, Report, Section
-from reportgen.schema import load_schema
-from reportgen.source import Line
-from reportgen.validate import validate_workbook
-from reportgen.workbook import write_workbook
+from reportgen.yearly.source import Line
 
 from .conftest import (
     EXAMPLE,

@@ -13,9 +13,9 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from reportgen.errors import Severity
-from reportgen.lint import lint_template
-from reportgen.schema import builtin_templates_dir
+from reportgen.checking.template import lint_template
+from reportgen.core.errors import Severity
+from reportgen.schema.spec import builtin_templates_dir
 
 
 def _copy(tmp_path: Path, source: str = "letter", name: str = "mine") -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
-from reportgen.lint_tags import TemplateParagraph, VariableCheck, scan_tags
+from reportgen.checking.template_tags import TemplateParagraph, VariableCheck, scan_tags
 
 
 def _paragraph(text: str, number: int = 1) -> TemplateParagraph:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.errors import OutputError
-from reportgen.output import (
+from reportgen.core.errors import OutputError
+from reportgen.core.files import (
     atomic_path,
     is_reserved_name,
     refuse_existing,

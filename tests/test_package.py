@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import zipfile
 
-from reportgen.package import deflate, dos_date, unzip, write_zip
+from reportgen.rendering.docx_zip import deflate, dos_date, unzip, write_zip
 
 PARTS = {
     "word/document.xml": b"<w:document/>" * 50,

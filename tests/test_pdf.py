@@ -14,12 +14,12 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from reportgen import pdf as pdf_module
+from reportgen import conversion as pdf_module
 from reportgen.api import build_report
 from reportgen.cli import main
-from reportgen.context import NO_LINE_END, NO_LINE_START
-from reportgen.errors import ConversionError, OutputError
-from reportgen.pdf import convert_to_pdf, preview_pages
+from reportgen.conversion import convert_to_pdf, preview_pages
+from reportgen.core.errors import ConversionError, OutputError
+from reportgen.rendering.context import NO_LINE_END, NO_LINE_START
 
 from .conftest import EXAMPLE
 from .pdf_layout import (

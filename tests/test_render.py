@@ -334,7 +334,7 @@ def _user_template(tmp_path: Path, jinja: str) -> Path:
 
     from docx import Document
 
-    from reportgen.schema import load_schema
+    from reportgen.schema.spec import load_schema
 
     folder = tmp_path / "mine"
     shutil.copytree(load_schema("letter").folder, folder)
@@ -358,7 +358,7 @@ def _user_template(tmp_path: Path, jinja: str) -> Path:
 def test_a_user_template_doing_wrong_is_a_template_error(
     example: Path, tmp_path: Path, jinja: str, phrase: str
 ) -> None:
-    from reportgen.errors import TemplateError
+    from reportgen.core.errors import TemplateError
 
     folder = _user_template(tmp_path, jinja)
     out = tmp_path / "out"
@@ -370,7 +370,7 @@ def test_a_user_template_doing_wrong_is_a_template_error(
 
 
 def test_a_template_that_is_not_a_docx(example: Path, tmp_path: Path) -> None:
-    from reportgen.errors import TemplateError
+    from reportgen.core.errors import TemplateError
 
     folder = _user_template(tmp_path, "")
     docx = folder / "template.docx"

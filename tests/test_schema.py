@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.errors import TemplateError
-from reportgen.schema import builtin_templates_dir, fill_title, load_schema, read_schema
+from reportgen.core.errors import TemplateError
+from reportgen.schema.spec import builtin_templates_dir, fill_title, load_schema, read_schema
 
 
 def test_letter_schema() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportgen.schema_check import key_line
+from reportgen.schema.problems import key_line
 
 
 def test_key_line_counts_array_tables() -> None:

@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 from docx.oxml import OxmlElement
 
-from reportgen.errors import SourceError
-from reportgen.source import read_source
+from reportgen.core.errors import SourceError
+from reportgen.yearly.source import read_source
 
 from .conftest import EXAMPLE
 

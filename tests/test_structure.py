@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.api import build_report, validate
-from reportgen.errors import Finding, Severity
-from reportgen.structure import UNUSED_SHOWN
+from reportgen.core.errors import Finding, Severity
+from reportgen.validation.structure import UNUSED_SHOWN
 
 from .conftest import EXAMPLE, docx_text, rezip, sheet_member
 

@@ -10,9 +10,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reportgen.cli import main
-from reportgen.errors import OutputError, TemplateError
-from reportgen.schema import load_schema
-from reportgen.template_folders import describe, list_text, new_template, shipped_templates
+from reportgen.core.errors import OutputError, TemplateError
+from reportgen.schema.folders import describe, list_text, new_template, shipped_templates
+from reportgen.schema.spec import load_schema
 
 from .conftest import EXAMPLE, docx_paragraphs
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.text import clean_text, display_width
+from reportgen.core.text import clean_text, display_width
 
 
 @pytest.mark.parametrize(

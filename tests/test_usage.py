@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
-from reportgen.usage import LocalizedGroup
+from reportgen.cli.usage import LocalizedGroup
 
 
 def _usage_error(lang: str, *args: str) -> list[str]:

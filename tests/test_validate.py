@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reportgen.api import validate
-from reportgen.errors import Finding, Severity
-from reportgen.model import Point, Section
+from reportgen.core.errors import Finding, Severity
+from reportgen.core.model import Point, Section
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL
 
@@ -186,7 +186,7 @@ def test_extra_fields_are_kept_by_key(tmp_path: Path) -> None:
 
     from openpyxl import load_workbook
 
-    from reportgen.schema import builtin_templates_dir
+    from reportgen.schema.spec import builtin_templates_dir
 
     folder = tmp_path / "mine"
     shutil.copytree(builtin_templates_dir() / "letter", folder)
@@ -300,8 +300,8 @@ def test_thousands_of_rows_are_refused_with_the_limit(changed: Callable[..., Pat
 
 def test_reading_stops_at_the_row_limit(changed: Callable[..., Path]) -> None:
     from reportgen.api import schema_for
-    from reportgen.validate import validate_data
-    from reportgen.workbook import read_workbook
+    from reportgen.validation.run import validate_data
+    from reportgen.workbook.read import read_workbook
 
     path = changed(lambda book: _many_points(book, 60))
     data = read_workbook(path, row_limit=50)

@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen.api import init_workbook, validate
-from reportgen.diff import diff_workbooks
-from reportgen.errors import OutputError
-from reportgen.layout import headers_for
-from reportgen.schema import load_schema
-from reportgen.workbook import read_workbook, write_workbook
+from reportgen.core.errors import OutputError
+from reportgen.schema.spec import load_schema
+from reportgen.workbook.layout import headers_for
+from reportgen.workbook.read import read_workbook, write_workbook
+from reportgen.yearly.diff import diff_workbooks
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, ROOT, example_with_leads
 
@@ -111,7 +111,7 @@ def _types_workbook(path: Path, error_cell: bool = False) -> Path:
 
 @pytest.mark.parametrize("path", ["example", "types"])
 def test_fast_reader_gives_what_openpyxl_gives(tmp_path: Path, path: str) -> None:
-    from reportgen import workbook
+    from reportgen.workbook import read as workbook
 
     source = EXAMPLE if path == "example" else _types_workbook(tmp_path / "types.xlsx")
     content = source.read_bytes()

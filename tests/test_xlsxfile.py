@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from reportgen.api import validate
-from reportgen.errors import Severity, WorkbookError
-from reportgen.xlsxfile import column_index, column_letter, lock_file, scan_sheets, split_ref
+from reportgen.core.errors import Severity, WorkbookError
+from reportgen.workbook.package import (
+    column_index,
+    column_letter,
+    lock_file,
+    scan_sheets,
+    split_ref,
+)
 
 from .conftest import EXAMPLE, rezip, sheet_member
 

@@ -12,9 +12,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from reportgen.model import Part, Point, Report, Section
-from reportgen.schema import load_schema
-from reportgen.workbook import write_workbook
+from reportgen.core.model import Part, Point, Report, Section
+from reportgen.schema.spec import load_schema
+from reportgen.workbook.read import write_workbook
 
 ISSUER = "示例市司法局"
 YEAR = 2023

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
-from reportgen import ooxml
+from reportgen.wordml import ooxml
 
 LATIN = "Times New Roman"
 BODY_FONT = "仿宋_GB2312"

@@ -1,5 +1,6 @@
 """Refresh src/reportgen/locale/zh/LC_MESSAGES/reportgen.po from the messages in the code.
 
+Messages are sorted, so that moving code between modules leaves the catalog as it is.
 Existing translations are kept; new message ids are added untranslated and listed, so that a
 translator (or the test that checks every message has Chinese) finds them.
 Run:  python tools/update_catalog.py
@@ -25,7 +26,7 @@ def main() -> None:
         existing = old.get(message)
         new.add(message, existing.string if existing else "")
     with PO.open("wb") as handle:
-        write_po(handle, new, omit_header=False, no_location=True, width=0)
+        write_po(handle, new, omit_header=False, no_location=True, width=0, sort_output=True)
     missing = [m.id for m in new if m.id and not m.string]
     for message_id in missing:
         print("untranslated:", message_id)

@@ -1,7 +1,7 @@
 """reportgen: an Excel workbook → a GB/T 9704-2012 Chinese official letter (函告) as .docx."""
 
 from reportgen.api import BuildResult, build_report, init_workbook, validate
-from reportgen.errors import Finding, ReportgenError, Severity, ValidationFailed
+from reportgen.core.errors import Finding, ReportgenError, Severity, ValidationFailed
 
 __version__ = "0.1.0"
 

@@ -9,20 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.context import build_context
-from reportgen.errors import Finding, Severity, TemplateError, ValidationFailed
-from reportgen.i18n import _
-from reportgen.output import refuse_existing, safe_filename
-from reportgen.schema import (
+from reportgen.core.errors import Finding, Severity, TemplateError, ValidationFailed
+from reportgen.core.files import refuse_existing, safe_filename
+from reportgen.core.i18n import _
+from reportgen.rendering.context import build_context
+from reportgen.schema.spec import (
     DEFAULT_TEMPLATE,
     Schema,
     builtin_template_names,
     is_template_name,
     load_schema,
 )
-from reportgen.structure import not_shown
-from reportgen.validate import ValidationResult, validate_data
-from reportgen.workbook import WorkbookData, read_workbook, write_workbook
+from reportgen.validation.run import ValidationResult, validate_data
+from reportgen.validation.structure import not_shown
+from reportgen.workbook.read import WorkbookData, read_workbook, write_workbook
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,10 @@ def build_report(
     """Validate ``workbook`` and render its .docx (and its PDF with ``pdf`` or ``pdfa``);
     ``letterhead`` gives the 信函格式 first page, ``seal`` the sealed signature layout.
     Raise ValidationFailed on any error."""
-    from reportgen.render import render_docx  # deferred: docxtpl is slow to import
+    from reportgen.rendering.render import render_docx  # deferred: docxtpl is slow to import
 
     if pdf or pdfa:
-        from reportgen.pdf import soffice
+        from reportgen.conversion import soffice
 
         soffice()  # no LibreOffice: stop before the .docx is written, not after
     data = read_workbook(workbook)
@@ -118,7 +118,7 @@ def build_report(
     shown = render_docx(schema, report, context, target, letterhead=letterhead)
     outputs = [target]
     if pdf or pdfa:
-        from reportgen.pdf import convert_to_pdf
+        from reportgen.conversion import convert_to_pdf
 
         outputs += convert_to_pdf([target], target.parent, pdfa=pdfa)
     printed = [t for t in result.texts if t.role not in _metadata_roles(schema)]
@@ -148,6 +148,6 @@ def _letterhead_without_number(schema: Schema) -> Finding:
 
 def check_docx(path: Path, template: str | None = None) -> list[Finding]:
     """Every GB/T 9704 finding for a .docx, against ``template`` or the one it records."""
-    from reportgen.check import check_document  # deferred: python-docx is slow to import
+    from reportgen.checking import check_document  # deferred: python-docx is slow to import
 
     return check_document(path, load_schema(template) if template else None)

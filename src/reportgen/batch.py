@@ -24,10 +24,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import Finding, ReportgenError, ValidationFailed
-from reportgen.i18n import _, fill, translate
-from reportgen.output import staging_folder, write_error
-from reportgen.text import display_width
+from reportgen.core.errors import Finding, ReportgenError, ValidationFailed
+from reportgen.core.files import staging_folder, write_error
+from reportgen.core.i18n import _, fill, translate
+from reportgen.core.text import display_width
 
 WORKBOOK_SUFFIX = ".xlsx"
 
@@ -255,7 +255,7 @@ def renamed(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
 def require_pdf_tools() -> None:
     """Stop before building anything when the PDFs asked for cannot be made (no LibreOffice),
     rather than after every .docx is written."""
-    from reportgen.pdf import soffice
+    from reportgen.conversion import soffice
 
     soffice()
 
@@ -263,7 +263,7 @@ def require_pdf_tools() -> None:
 def add_pdfs(items: list[BatchItem], *, pdfa: bool = False) -> list[BatchItem]:
     """A PDF beside every .docx built, in one LibreOffice run per output folder rather than
     one per document (starting LibreOffice costs more than converting a letter)."""
-    from reportgen.pdf import convert_to_pdf
+    from reportgen.conversion import convert_to_pdf
 
     by_folder: dict[Path, list[Path]] = {}
     for item in items:

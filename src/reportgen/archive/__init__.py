@@ -1,0 +1,1 @@
+"""The BagIt archive package of a report: writing it and verifying it."""

@@ -1,0 +1,132 @@
+"""Font rules of GB/T 9704 per part: the font, its size and the font of ambiguous punctuation."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from reportgen.checking.document import Checker
+from reportgen.checking.parts import Part
+from reportgen.core.i18n import _
+from reportgen.wordml.styles import east_asian_font, lookup, run_text, runs, size_half_points
+
+# Font kinds by the words their names carry (小标宋 first: its name holds 宋 too).
+FONT_KINDS = (
+    ("小标宋", ("小标宋", "xiaobiaosong")),
+    ("仿宋", ("仿宋", "fangsong")),
+    ("楷体", ("楷体", "kaiti")),
+    ("黑体", ("黑体", "simhei", "heiti")),
+    ("宋体", ("宋体", "simsun", "书宋", "songti")),
+)
+_AMBIGUOUS_PUNCTUATION = "“”‘’—…·"
+_FONTS = {
+    "标题": ("小标宋", 44),
+    "主送机关": ("仿宋", 32),
+    "一级标题": ("黑体", 32),
+    "正文": ("仿宋", 32),
+    "结束语": ("仿宋", 32),
+    "署名": ("仿宋", 32),
+    "成文日期": ("仿宋", 32),
+    "发文字号": ("仿宋", 32),
+}
+
+
+def font_kind(name: str | None) -> str | None:
+    """仿宋, 黑体, 楷体, 小标宋 or 宋体 for a font name such as 仿宋_GB2312 or FangSong."""
+    lowered = (name or "").lower().replace(" ", "")
+    for kind, words in FONT_KINDS:
+        if any(word in lowered for word in words):
+            return kind
+    return None
+
+
+def check_fonts(checker: Checker, parts: list[Part]) -> None:
+    """The font and size of every run with Chinese text, by the part it belongs to."""
+    for part in parts:
+        lead_end = _lead_end(part.text) if part.role == "二级标题" else 0
+        offset = 0
+        for run in runs(part.paragraph._p):
+            text = run_text(run)
+            kind, size = _FONTS.get(part.role, ("仿宋", 32))
+            if offset < lead_end:
+                kind = "楷体"
+            offset += len(text)
+            if _has_chinese(text) and _check_run(checker, part, run, text, kind, size):
+                break  # one finding a paragraph is enough to find it
+
+
+def _lead_end(text: str) -> int:
+    """Where a run-in level-2 title (（一）加强领导抓规划。) ends in its paragraph."""
+    stop = text.find("。")
+    return stop + 1 if stop >= 0 else len(text)
+
+
+def _has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a wide (Chinese) character, whose font the rules are about."""
+    return any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
+
+
+def _check_run(checker: Checker, part: Part, run: Any, text: str, kind: str, size: int) -> bool:
+    """Check one run; True if it produced a finding (then the run's other rules wait)."""
+    levels = checker.styles.rpr_levels(part.paragraph._p, run)
+    return (
+        _check_font(checker, part, levels, kind)
+        or _check_size(checker, part, levels, size)
+        or _check_punctuation_font(checker, part, levels, text)
+    )
+
+
+def _check_font(checker: Checker, part: Part, levels: list[Any], kind: str) -> bool:
+    """The run's East Asian font is of ``kind`` and named, not a theme font; True if not."""
+    font = east_asian_font(levels)
+    if font is not None and not font.from_theme and font_kind(font.name) == kind:
+        return False
+    checker.add(
+        "font",
+        _("The {part} is set in {font}; GB/T 9704 sets it in {wanted}."),
+        _("Set the East Asian font of this text to {wanted} (not a theme font)."),
+        part.place,
+        part=part.role,
+        font=font.name if font else "?",
+        wanted=kind,
+    )
+    return True
+
+
+def _check_size(checker: Checker, part: Part, levels: list[Any], size: int) -> bool:
+    """The run is ``size`` half-points; True if not."""
+    actual = size_half_points(levels)
+    if actual == size:
+        return False
+    checker.add(
+        "font-size",
+        _("The {part} is {actual} pt; GB/T 9704 sets it in {wanted} pt."),
+        _("Set this text to {wanted} pt."),
+        part.place,
+        part=part.role,
+        actual=f"{(actual or 20) / 2:g}",
+        wanted=f"{size / 2:g}",
+    )
+    return True
+
+
+def _check_punctuation_font(checker: Checker, part: Part, levels: list[Any], text: str) -> bool:
+    """“ ” — … take the Latin font unless the run is hinted East Asian; then they are
+    half as wide and change shape (a common fault of generated documents)."""
+    marks = "".join(sorted({ch for ch in text if ch in _AMBIGUOUS_PUNCTUATION}))
+    if not marks or lookup(levels, "rFonts", "hint") == "eastAsia":
+        return False
+    if font_kind(lookup(levels, "rFonts", "ascii")) is not None:
+        return False
+    checker.add(
+        "punctuation-font",
+        _("{marks} in the {part} fall back to the Latin font and lose their full width."),
+        _(
+            'Mark the text as East Asian (w:hint="eastAsia"), e.g. by retyping the marks '
+            "with a Chinese input method."
+        ),
+        part.place,
+        marks=marks,
+        part=part.role,
+    )
+    return True

@@ -1,0 +1,158 @@
+"""Writing files whole or not at all (原子写入): a temporary file beside the target, then rename."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from reportgen.core.errors import OutputError
+from reportgen.core.i18n import _
+
+# Characters Windows, macOS or Linux refuse in a file name, replaced by a full-width look-alike.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+# Device names Windows reserves in any case, also with an extension (NUL.txt is NUL).
+_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])(\.|$)", re.IGNORECASE)
+_FULL_WIDTH = {
+    "\\": "＼",
+    "/": "／",
+    ":": "：",
+    "*": "＊",
+    "?": "？",
+    '"': "＂",
+    "<": "＜",
+    ">": "＞",
+    "|": "｜",
+}
+
+
+def safe_filename(name: str, limit: int = 120) -> str:
+    """``name`` made safe as a file name on every system, kept readable in Chinese.
+
+    No separators survive (/ and \\ become ／ ＼), so a title can never lead outside the
+    output folder; names Windows reserves (CON, NUL, COM1 …) get a leading underscore.
+    """
+    cleaned = _UNSAFE.sub(lambda m: _FULL_WIDTH.get(m.group(0), ""), name).strip(" .")
+    cleaned = cleaned[:limit].strip(" .") or "report"
+    return "_" + cleaned if is_reserved_name(cleaned) else cleaned
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether Windows refuses ``name`` for a file or folder: CON, PRN, AUX, NUL, COM1–9 and
+    LPT1–9, in any case, with or without an extension."""
+    return _RESERVED.match(name) is not None
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """Stop before overwriting ``path`` unless ``force`` says so."""
+    if path.exists() and not force:
+        raise OutputError(_("{file} already exists. Use --force to overwrite it."), file=str(path))
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success.
+
+    On any failure the temporary file is removed, and so are the folders made for it, so no
+    partial output is ever left behind. The file gets the mode a new file would (or the
+    replaced file's), not the private 0600 of a temporary file.
+    """
+    try:
+        made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=".reportgen-", suffix=target.suffix, dir=target.parent
+        )
+    except OSError as exc:
+        raise write_error(target, exc) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    done = False
+    try:
+        yield tmp
+        os.chmod(tmp, _file_mode(target))
+        os.replace(tmp, target)
+        done = True
+    except OSError as exc:
+        raise write_error(target, exc) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+        if not done:
+            _remove_empty(made)
+
+
+def _file_mode(target: Path) -> int:
+    """The permissions for ``target``: those of the file it replaces, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def write_error(target: Path, exc: OSError) -> OutputError:
+    """The error for an output that cannot be written, saying why in the user's words
+    (the system's own text, such as 'Read-only file system', is English only)."""
+    blocker = _file_in_the_way(target)
+    if blocker is not None:
+        return OutputError(
+            _("Cannot write to {file}: {folder} is a file, not a folder. Choose another folder."),
+            file=str(target),
+            folder=str(blocker),
+        )
+    reason = _OS_REASONS.get(exc.errno or 0)
+    if reason is not None:
+        return OutputError(reason, file=str(target))
+    return OutputError(
+        _("Cannot write to {file}: {error}"), file=str(target), error=exc.strerror or str(exc)
+    )
+
+
+def _file_in_the_way(target: Path) -> Path | None:
+    """The nearest folder on ``target``'s path that is in fact a file, if any."""
+    for folder in reversed(target.parents):
+        with contextlib.suppress(OSError):
+            if folder.is_file():
+                return folder
+    return None
+
+
+_READ_ONLY = _(
+    "Cannot write to {file}: the folder is read-only, or you may not write there. "
+    "Choose another folder."
+)
+_OS_REASONS = {
+    errno.EACCES: _READ_ONLY,
+    errno.EPERM: _READ_ONLY,
+    errno.EROFS: _READ_ONLY,
+    errno.ENOSPC: _("Cannot write to {file}: the disk is full. Free some space and try again."),
+    errno.EISDIR: _(
+        "Cannot write to {file}: a folder of that name is in the way. Move or rename it."
+    ),
+    errno.ENAMETOOLONG: _(
+        "Cannot write to {file}: the name is too long. Choose a shorter name or folder."
+    ),
+}
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders (deepest first) made for an output that failed, if still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def staging_folder(output_dir: Path, kind: str) -> Path:
+    """A private hidden folder inside ``output_dir`` (``.reportgen-<kind>-…``): what is built
+    there is renamed into place, never copied, so a failure leaves nothing half-written."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".reportgen-{kind}-", dir=output_dir))
+    except OSError as exc:
+        raise write_error(output_dir, exc) from exc

@@ -1,0 +1,281 @@
+"""The render context (渲染上下文): the report model turned into the words the document shows.
+
+Numbering (一、 （一） 一是), run-in titles, the indicator sentences, the date in Arabic numerals
+and the signature's right spacing are all decided here, so the Word template only places them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from reportgen.core.model import Indicator, Part, Point, Report, Section
+from reportgen.core.text import display_width
+from reportgen.schema.spec import Schema, placeholders
+
+_DIGITS = "零一二三四五六七八九"
+_STOPS = ("。", "！", "？", "；", "：")
+CHARS_PER_LINE = 28
+# A 二号 (22 pt) title line holds 20 characters of the 156 mm (442 pt) text block.
+TITLE_CHARS = 20
+# Where a title may break: after these words, so that no word is cut (关于 first: the issuer
+# on the first line, the matter below is how published titles break).
+_TITLE_BREAKS_AFTER = ("关于", "的", "和", "与", "及", "、", "，", "年度")
+# Characters a line may not start with, and ones it may not end with (Chinese line breaking).
+NO_LINE_START = "，。、；：？！）》〕】」』”’…—·％%"
+NO_LINE_END = "（《〔【「『“‘"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph: a run-in lead (楷体, e.g. （一）加强领导抓规划。) and its body (仿宋)."""
+
+    lead: str
+    body: str
+
+
+@dataclass(frozen=True)
+class PartContext:
+    """One numbered part: its 黑体 heading (一、基本数据) and its paragraphs."""
+
+    heading: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """署名 and 成文日期 with their right spacing in characters (GB/T 9704 §7.3.5)."""
+
+    issuer: str
+    date: str
+    issuer_right_chars: float
+    date_right_chars: float
+    sealed: bool = False
+
+    @property
+    def blank_lines_above(self) -> int:
+        """Blank lines between the body and the issuer: one, or two to make room for a seal."""
+        return 2 if self.sealed else 1
+
+    def starts(self, line_chars: int = CHARS_PER_LINE) -> tuple[float, float]:
+        """Where the issuer and the date start, in characters from the left of the line."""
+        issuer_start = line_chars - self.issuer_right_chars - display_width(self.issuer)
+        date_start = line_chars - self.date_right_chars - display_width(self.date)
+        return issuer_start, date_start
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Everything the Word template shows, already worded and numbered."""
+
+    title_lines: tuple[str, ...]
+    doc_number: str
+    recipient: str
+    intro: str
+    parts: tuple[PartContext, ...]
+    closing: str
+    signature: Signature
+    # Every field of the schema by key, as the document shows it (dates in 2018年11月30日
+    # form): how a template shows a field it adds, such as {{ fields.contact }}.
+    fields: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def as_template_data(self) -> dict[str, Any]:
+        """Plain data for docxtpl: the only place the context becomes a dict."""
+        return dataclasses.asdict(self)
+
+
+def build_context(report: Report, *, sealed: bool = False) -> RenderContext:
+    """The render context of ``report``; ``sealed`` lays the signature out for a seal."""
+    return RenderContext(
+        title_lines=title_lines(report.title),
+        doc_number=report.doc_number,
+        recipient=with_colon(report.recipient),
+        intro=report.intro,
+        parts=tuple(_part(n, p) for n, p in enumerate(_shown(report.parts), start=1)),
+        closing=report.closing,
+        signature=signature(report.issuer, format_date(report.signature_date), sealed=sealed),
+        fields=field_texts(report),
+    )
+
+
+def _shown(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """The parts with something to show: an empty optional part leaves no heading and no gap."""
+    return tuple(p for p in parts if not p.is_empty)
+
+
+def field_texts(report: Report) -> dict[str, str]:
+    """Every field of ``report`` by key as display text: named ones first, then the extra."""
+    values: dict[str, Any] = {key: getattr(report, key) for key in FIELD_CARRIERS}
+    values.update(report.extra)
+    return {key: _display(value) for key, value in values.items()}
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return "" if value is None else str(value)
+
+
+# How the fields the Report names reach the document besides fields.<key>: the context
+# variables that carry them. `templates lint` counts a field as shown when the template uses
+# one of its carriers (or fields.<key>, or a title pattern that names it, see field_carriers).
+# Fields the renderer places itself rather than the template: 发文字号 goes on the letterhead
+# (build --letterhead, letterhead.py), so a template need not show it.
+RENDERER_PLACED = frozenset({"doc_number"})
+
+FIELD_CARRIERS: dict[str, tuple[str, ...]] = {
+    "issuer": ("signature.issuer",),
+    "recipient": ("recipient",),
+    "year": (),
+    "title": ("title_lines",),
+    "signature_date": ("signature.date",),
+    "intro": ("intro",),
+    "closing": ("closing",),
+    "doc_number": ("doc_number",),
+}
+
+
+def field_carriers(schema: Schema) -> dict[str, set[str]]:
+    """For each field of ``schema``, the context paths that show it in the document.
+
+    A field named in the default title reaches ``title_lines``; one named in a part title
+    reaches ``parts``; every field is ``fields.<key>``.
+    """
+    carriers = {f.key: {f"fields.{f.key}", *FIELD_CARRIERS.get(f.key, ())} for f in schema.fields}
+    in_title = set(placeholders(schema.default_title))
+    in_parts = {name for p in schema.parts for name in placeholders(p.title)}
+    if "next_year" in in_parts:
+        in_parts.add("year")
+    for key, paths in carriers.items():
+        paths |= {"title_lines"} if key in in_title else set()
+        paths |= {"parts"} if key in in_parts else set()
+    return carriers
+
+
+def title_lines(title: str, width: float = TITLE_CHARS) -> tuple[str, ...]:
+    """The title cut into lines that fit, at word boundaries, the first cut after 关于 if it can.
+
+    杭州市公安局关于2018年度法治政府建设工作情况的函 → 杭州市公安局关于 / 2018年度…的函:
+    the issuer above, the matter below (a trapezoid), never a word cut in two.
+    """
+    if display_width(title) <= width:
+        return (title,)
+    cut = _title_cut(title, width)
+    return (title[:cut], *title_lines(title[cut:], width))
+
+
+def _title_cut(title: str, width: float) -> int:
+    """Where to end the first line: the best-scoring place whose first line fits."""
+    places = [c for c in range(1, len(title)) if _may_break(title, c)]
+    fitting = [c for c in places if display_width(title[:c]) <= width]
+    if not fitting:  # a run of Latin letters longer than a line: cut it anyway
+        return max(c for c in range(1, len(title)) if display_width(title[:c]) <= width)
+    return min(fitting, key=lambda c: _cut_cost(title, c, width))
+
+
+def _cut_cost(title: str, cut: int, width: float) -> tuple[int, float]:
+    """Lower is better: after 关于, then after a word boundary; then balanced lines."""
+    head, tail = title[:cut], title[cut:]
+    if head.endswith("关于") and head != "关于" and display_width(tail) <= width:
+        rank = 0
+    elif head.endswith(_TITLE_BREAKS_AFTER):
+        rank = 1
+    else:
+        rank = 2
+    if display_width(tail) > width:  # more lines follow: fill this one
+        return rank, width - display_width(head)
+    return rank, abs(display_width(head) - display_width(tail))
+
+
+def _may_break(text: str, cut: int) -> bool:
+    """Whether a line may end before ``text[cut]``: not inside a number or word, and not
+    before a mark that cannot start a line or after one that cannot end it."""
+    before, after = text[cut - 1], text[cut]
+    if before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
+        return False
+    return after not in NO_LINE_START and before not in NO_LINE_END
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (for numbering up to 99)."""
+    if not 0 < n < 100:
+        raise ValueError(f"numbering only goes to 99, got {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def format_date(date: dt.date) -> str:
+    """成文日期 in Arabic numerals, full year, no zero padding: 2018年11月30日 (via Babel)."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(date, "y年M月d日", locale="zh_CN")
+
+
+def with_colon(recipient: str) -> str:
+    """The recipient line ending in one full-width colon."""
+    return recipient.rstrip(":：") + "："
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in a full stop (or the stop it already has)."""
+    return text if text.endswith(_STOPS) else text + "。"
+
+
+def signature(issuer: str, date: str, *, sealed: bool = False) -> Signature:
+    """署名 and 成文日期 placed by GB/T 9704 §7.3.5, half-width characters counting half.
+
+    Unsealed (§7.3.5.2): issuer right-spaced 2 characters, the date starting 2 characters
+    right of the issuer's first character; if the date is longer than the name, the date is
+    right-spaced 2 and the name moves left: name right space = max(2, Ld − Ln + 4).
+    Sealed (§7.3.5.1): the date right-spaced 4, the issuer centred over the date.
+    """
+    name_len, date_len = display_width(issuer), display_width(date)
+    if sealed:
+        date_right = 4.0
+        issuer_right = max(0.0, date_right + (date_len - name_len) / 2)
+        return Signature(issuer, date, issuer_right, date_right, sealed=True)
+    issuer_right = max(2.0, date_len - name_len + 4)
+    date_right = issuer_right + name_len - 2 - date_len
+    return Signature(issuer, date, issuer_right, date_right)
+
+
+def _part(number: int, part: Part) -> PartContext:
+    heading = f"{chinese_number(number)}、{part.title}"
+    if part.sections:
+        paragraphs = tuple(_section(i, s) for i, s in enumerate(part.sections, start=1))
+    else:
+        paragraphs = (Paragraph("", part.lead + _points(part.points)),)
+    return PartContext(heading, paragraphs)
+
+
+def _section(number: int, section: Section) -> Paragraph:
+    lead = f"（{chinese_number(number)}）{sentence(section.title)}"
+    body = section.text + _indicators(section.indicators) + _points(section.points)
+    return Paragraph(lead, body)
+
+
+def _points(points: tuple[Point, ...]) -> str:
+    """一是强化组织领导。贯彻落实……二是……: the points run together in one paragraph."""
+    return "".join(
+        f"{chinese_number(i)}是{sentence(p.title)}{p.body}" for i, p in enumerate(points, start=1)
+    )
+
+
+def _indicators(indicators: tuple[Indicator, ...]) -> str:
+    """受理行政案件1234件（上年1100件）；……。 — the figures as one sentence."""
+    if not indicators:
+        return ""
+    parts = []
+    for ind in indicators:
+        text = f"{ind.name}{_figure(ind.current)}{ind.unit}"
+        if ind.previous is not None:
+            text += f"（上年{_figure(ind.previous)}{ind.unit}）"
+        parts.append(text)
+    return "；".join(parts) + "。"
+
+
+def _figure(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -1,0 +1,1 @@
+"""A template folder as data: its schema.toml read, checked and described."""

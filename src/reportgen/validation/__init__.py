@@ -1,0 +1,1 @@
+"""Workbook data + schema → the report model and every finding at its sheet!cell."""

@@ -1,0 +1,317 @@
+"""Content checks a careful reviewer would make (内容检查): warnings, never errors.
+
+Half-width punctuation in Chinese text, a percentage that contradicts the counts beside it,
+a year that is not the report's, a title ending in the wrong mark. The text functions are
+pure; ``check_texts`` runs them over the cells a validation read and proposes the mechanical
+corrections (punctuation width, spaces) that ``validate --fix`` writes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from reportgen.core.i18n import _
+from reportgen.core.text import clean_text
+from reportgen.validation.findings import Findings, TextCell
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Chinese context: Han characters, CJK and full-width punctuation, Chinese quotation marks.
+_CJK = _HAN + "\u3000-\u303f\uff01-\uff60\u201c\u201d\u2018\u2019"
+_FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+# , : ; after Chinese and before Chinese or a digit ("截至目前,全市", "比例:98%"); not 9:30.
+_SEPARATOR = re.compile(rf"(?<=[{_CJK}])[ \t]*([,:;])[ \t]*(?=[{_CJK}0-9])")
+_PAIR = re.compile(r"\(([^()]*)\)")
+_LONE_PAREN = re.compile(rf"(?<=[{_CJK}])[()]|[()](?=[{_CJK}])")
+
+_SENTENCE = re.compile(r"[^。！？；!?;]+")
+# 98%, 4.63%, 约90%, 90%以上 — with what qualifies it.
+_PERCENT = re.compile(r"(约|近|超过|不到)?(\d+(?:\.\d+)?)[%％](以上|以下|左右)?")
+_COUNT = re.compile(r"(?<![\d.])(\d+)余?(项|件|个|人|名|次|起|条|家|户|宗|份|所|批|期|场|辆|台)")
+_SAME_UNIT = {"名": "人"}
+
+# A year is four digits before 年 (2017年, 2017年度), in 〔2017〕, or in a range 2018-2019.
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〕)")
+_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-－—–~～至到]\s*((?:19|20)\d{2})(?!\d)")
+_OPENERS = ("在", "于")
+_STOPS = "。！？；"
+_CLOSERS = "。”’）》」』】〕"
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A percentage that no pair of counts in its sentence gives."""
+
+    excerpt: str
+    percent: str
+    part: int
+    whole: int
+    actual: str
+
+
+# ---------------------------------------------------------------- punctuation width
+
+
+def half_width_marks(text: str) -> list[str]:
+    """The half-width , : ; ( ) that stand in Chinese text, in order of appearance."""
+    parens = _paren_positions(text)
+    # the separators are looked for after the brackets are made full-width: "(略),二是"
+    marks = [(m.start(1), m.group(1)) for m in _SEPARATOR.finditer(_widen(text, parens))]
+    marks += [(i, text[i]) for i in parens]
+    return [mark for _pos, mark in sorted(marks)]
+
+
+def fix_punctuation(text: str) -> str:
+    """``text`` with the half-width marks of :func:`half_width_marks` made full-width."""
+    fixed = _widen(text, _paren_positions(text))
+    return _SEPARATOR.sub(lambda m: _FULL[m.group(1)], fixed)
+
+
+def _widen(text: str, positions: set[int]) -> str:
+    """``text`` with the characters at ``positions`` in their full-width forms."""
+    return "".join(_FULL[c] if i in positions else c for i, c in enumerate(text))
+
+
+def _paren_positions(text: str) -> set[int]:
+    """Positions of ( and ) in Chinese text: a pair next to or around Chinese, or a lone one."""
+    positions: set[int] = set()
+    for match in _PAIR.finditer(text):
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if _is_cjk(before) or _is_cjk(after) or re.search(f"[{_HAN}]", match.group(1)):
+            positions.update((match.start(), match.end() - 1))
+    paired = {i for m in _PAIR.finditer(text) for i in (m.start(), m.end() - 1)}
+    positions.update(m.start() for m in _LONE_PAREN.finditer(text) if m.start() not in paired)
+    return positions
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(char) and re.match(f"[{_CJK}]", char) is not None
+
+
+# ---------------------------------------------------------------- percentages
+
+
+def percent_contradictions(text: str) -> list[Contradiction]:
+    """Shares (占…98%) that no two counts of one unit in the same sentence give."""
+    found = []
+    for sentence in _SENTENCE.finditer(text):
+        counts = _counts_by_unit(sentence.group(0))
+        for match in _PERCENT.finditer(sentence.group(0)):
+            clause = re.split("[，,]", sentence.group(0)[: match.start()])[-1]
+            if "占" not in clause:
+                continue  # 组卷率达100%, 增长12%: not a share of the counts beside it
+            problem = _check_share(match, counts)
+            if problem is not None:
+                found.append(problem)
+    return found
+
+
+def _counts_by_unit(sentence: str) -> dict[str, list[int]]:
+    counts: dict[str, list[int]] = {}
+    for match in _COUNT.finditer(sentence):
+        unit = _SAME_UNIT.get(match.group(2), match.group(2))
+        counts.setdefault(unit, []).append(int(match.group(1)))
+    return counts
+
+
+def _check_share(match: re.Match[str], counts: dict[str, list[int]]) -> Contradiction | None:
+    """None if some part/whole pair of one unit gives the percentage, as rounded or qualified."""
+    before, number, after = match.group(1) or "", match.group(2), match.group(3) or ""
+    percent = float(number)
+    decimals = len(number.partition(".")[2])
+    tolerance = 0.5 * 10**-decimals + 1e-9
+    if before in ("约", "近") or after == "左右":
+        tolerance = max(tolerance, 1.0)
+    pairs = [
+        (part, whole)
+        for values in counts.values()
+        for i, whole in enumerate(values)
+        for j, part in enumerate(values)
+        if i != j and 0 < part <= whole
+    ]
+    if not pairs:
+        return None  # fewer than two counts of one unit: nothing to compare
+    for part, whole in pairs:
+        share = part / whole * 100
+        if after == "以上" or before == "超过":
+            if share >= percent - tolerance:
+                return None
+        elif after == "以下" or before == "不到":
+            if share <= percent + tolerance:
+                return None
+        elif abs(share - percent) <= tolerance:
+            return None
+    part, whole = min(pairs, key=lambda p: abs(p[0] / p[1] * 100 - percent))
+    actual = f"{part / whole * 100:.{max(decimals, 1)}f}"
+    return Contradiction(match.group(0), number, part, whole, actual)
+
+
+# ---------------------------------------------------------------- years
+
+
+def stray_years(text: str, year: int, strict: bool = False, latest: int | None = None) -> list[int]:
+    """Years in ``text`` that look wrong for a report on ``year``.
+
+    ``strict`` (the title): every year but the report's. Otherwise a year after ``latest``
+    (default ``year``; the year the report is signed in, or the year it plans for, are not
+    yet "later"), or an earlier year that opens a sentence ("2017年，我局……", the shape of
+    last year's text copied forward). An earlier year inside a sentence is a reference
+    (自2010年开始, 2017年度评估) and a range that holds the report year (2018-2019) is fine.
+    """
+    candidates = [(m.start(1), int(m.group(1))) for m in _YEAR.finditer(text)]
+    for match in _RANGE.finditer(text):
+        low, high = int(match.group(1)), int(match.group(2))
+        if not low <= year <= high:
+            candidates += [(match.start(1), low), (match.start(2), high)]
+    covered = _ranges_with(text, year)
+    found = []
+    for start, value in candidates:
+        if value == year or any(a <= start < b for a, b in covered):
+            continue
+        if strict or value > (latest or year) or (value < year and _opens_sentence(text, start)):
+            found.append(value)
+    return sorted(set(found))
+
+
+def _ranges_with(text: str, year: int) -> list[tuple[int, int]]:
+    """Spans of the year ranges (2018-2019, 2017至2019) that include ``year``."""
+    return [
+        (m.start(), m.end())
+        for m in _RANGE.finditer(text)
+        if int(m.group(1)) <= year <= int(m.group(2))
+    ]
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether only 在/于 stands between the last sentence stop and ``start``."""
+    head = text[:start]
+    cut = max(head.rfind(stop) for stop in _STOPS)
+    lead = head[cut + 1 :].strip()
+    return lead in ("", *_OPENERS)
+
+
+# ---------------------------------------------------------------- titles
+
+
+def title_ending(title: str) -> str:
+    """The punctuation a title ends in, if it is one the document should not show before 。.
+
+    The renderer adds 。 to a title (强化组织领导 → 一是强化组织领导。) unless it already ends
+    in 。！？；：, so a title typed with or without its 。 is right; one ending in ， 、 ： ；
+    ！ ？ or a half-width mark is not.
+    """
+    if not title or title[-1] in _CLOSERS:
+        return ""
+    return title[-1] if unicodedata.category(title[-1]).startswith("P") else ""
+
+
+# ---------------------------------------------------------------- the checks
+
+
+def check_texts(
+    findings: Findings, year: int | None, max_length: int, latest: int | None = None
+) -> dict[tuple[str, str], str]:
+    """Run the content checks over every text cell read; the mechanical fixes by cell.
+    ``latest`` is the last year the text may name (see ``stray_years``)."""
+    fixes: dict[tuple[str, str], str] = {}
+    for text_cell in findings.texts:
+        _check_length(text_cell, findings, max_length)
+        _check_width(text_cell, findings)
+        if text_cell.role not in ("title", "field:doc_number"):
+            _check_percentages(text_cell, findings)
+        if year is not None and text_cell.role != "field:doc_number":
+            _check_years(text_cell, findings, year, latest)
+        if text_cell.role == "title":
+            _check_title(text_cell, findings)
+        fixed = fix_punctuation(clean_text(text_cell.raw)[0])
+        if isinstance(text_cell.raw, str) and fixed != text_cell.raw:
+            fixes[(text_cell.sheet, text_cell.cell)] = fixed
+    return fixes
+
+
+def _check_length(cell: TextCell, findings: Findings, limit: int) -> None:
+    """Part cells longer than the schema's max_text_length are errors (fields have their own)."""
+    if not cell.role.startswith("field") and len(cell.text) > limit:
+        findings.error(
+            "text-too-long",
+            _("{label} is {length} characters long; at most {limit} are allowed."),
+            _("Shorten the text."),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            label=cell.label,
+            length=len(cell.text),
+            limit=limit,
+        )
+
+
+def _check_width(cell: TextCell, findings: Findings) -> None:
+    marks = half_width_marks(cell.text)
+    if marks:
+        findings.warning(
+            "half-width-punctuation",
+            _("Half-width '{marks}' in Chinese text."),
+            _(
+                "Use the full-width forms ， ： ； （ ）. `reportgen validate --fix OUT.xlsx` "
+                "writes a corrected copy."
+            ),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            marks=" ".join(dict.fromkeys(marks)),
+        )
+
+
+def _check_percentages(cell: TextCell, findings: Findings) -> None:
+    for problem in percent_contradictions(cell.text):
+        findings.warning(
+            "percent-mismatch",
+            _(
+                "'{excerpt}' does not match the counts in its sentence: {part} of {whole} is {actual}%."
+            ),
+            _("Check the figures in this sentence."),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            excerpt=problem.excerpt,
+            part=problem.part,
+            whole=problem.whole,
+            actual=problem.actual,
+        )
+
+
+def _check_years(cell: TextCell, findings: Findings, year: int, latest: int | None) -> None:
+    years = stray_years(cell.text, year, strict=cell.role == "field:title", latest=latest)
+    if years:
+        findings.warning(
+            "year-differs",
+            _("The text mentions {years}, but the report is for {year}."),
+            _(
+                "If the text was copied from an earlier report, update it; a year that is "
+                "meant can stay."
+            ),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            years="、".join(str(y) for y in years),
+            year=year,
+        )
+
+
+def _check_title(cell: TextCell, findings: Findings) -> None:
+    mark = title_ending(cell.text)
+    if mark:
+        findings.warning(
+            "title-ending",
+            _("The title ends in '{mark}'; titles end in 。 in the document."),
+            _("Remove the '{mark}' at the end; 。 is added for you."),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            mark=mark,
+        )
+    if "。" in cell.text.rstrip("。"):
+        findings.warning(
+            "title-has-sentence",
+            _("The title holds more than one sentence."),
+            _("Keep only the title here; the text after its 。 belongs in the content column."),
+            sheet=cell.sheet,
+            cell=cell.cell,
+        )

@@ -1,0 +1,147 @@
+"""Validation (校验): workbook cells → the report model, with every finding collected.
+
+Nothing stops at the first problem: each check adds a finding naming its sheet and cell, what is
+wrong and how to fix it, and the caller decides whether errors block the build. This module
+runs the stages in order; the 基本信息 fields are read in ``fields``, the part sheets in
+``parts``, checks on the file and sheets live in ``structure``, on the wording in ``content``,
+and on what is left to review in ``review``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen.core.errors import Finding
+from reportgen.core.model import Part, Report
+from reportgen.schema.spec import Schema, fill_title, placeholders
+from reportgen.validation.content import check_texts
+from reportgen.validation.fields import read_info
+from reportgen.validation.findings import Findings, TextCell
+from reportgen.validation.parts import read_part
+from reportgen.validation.review import check_review_marks
+from reportgen.validation.structure import (
+    check_extra_sheets,
+    check_file,
+    check_unused,
+    prepare_sheet,
+)
+from reportgen.workbook.layout import ORDER, UNRECOGNISED_SHEET, columns_for
+from reportgen.workbook.package import column_index, column_letter, split_ref
+from reportgen.workbook.read import WorkbookData, read_workbook
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """What validation found, the report when there were no errors, and the mechanical fixes.
+
+    ``fixes`` maps (sheet, cell) to corrected text (punctuation width, spaces) for
+    ``validate --fix``.
+    """
+
+    findings: list[Finding]
+    report: Report | None
+    fixes: dict[tuple[str, str], str] = field(default_factory=dict)
+    texts: tuple[TextCell, ...] = ()  # every text cell read, for the after-build check
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return self.report is not None
+
+
+def validate_workbook(path: Path, schema: Schema) -> ValidationResult:
+    """Read ``path`` and check it against ``schema``; never raises for content problems."""
+    return validate_data(read_workbook(path), schema)
+
+
+def validate_data(data: WorkbookData, schema: Schema) -> ValidationResult:
+    """Check an already-read workbook against ``schema``."""
+    findings = Findings(file=str(data.path))
+    check_file(data, findings)
+    data = _prepared(data, schema, findings)
+    info = read_info(data, schema, findings)
+    parts = tuple(read_part(data, spec, schema, findings) for spec in schema.parts)
+    sheets = {schema.info_sheet} | {p.sheet for p in schema.parts}
+    check_extra_sheets(data, sheets | {UNRECOGNISED_SHEET}, findings)
+    check_review_marks(data, schema, findings)
+    # 基本信息's third column holds the instructions reportgen wrote, not input.
+    check_unused(
+        data, {name: {"C"} if name == schema.info_sheet else set() for name in sheets}, findings
+    )
+    fixes = check_texts(
+        findings, info.get("year"), schema.max_text_length, _latest_year(info, schema)
+    )
+    report = None if findings.has_errors else _report(info, parts, schema)
+    return ValidationResult(_in_order(findings.items, data), report, fixes, tuple(findings.texts))
+
+
+def _latest_year(info: dict[str, Any], schema: Schema) -> int | None:
+    """The last year the text may name without a warning: the report year, the year it is
+    signed in (a report on 2023 is written in 2024), and the year after when the template
+    plans for it (a part titled {next_year}年度…主要安排)."""
+    year = info.get("year")
+    if not isinstance(year, int):
+        return None
+    years = [year]
+    if isinstance(info.get("signature_date"), dt.date):
+        years.append(info["signature_date"].year)
+    if any("next_year" in placeholders(p.title) for p in schema.parts):
+        years.append(year + 1)
+    return max(years)
+
+
+def _prepared(data: WorkbookData, schema: Schema, findings: Findings) -> WorkbookData:
+    """The workbook with its input sheets checked for hidden, merged and formula cells."""
+    sheets = dict(data.sheets)
+    kinds = {schema.info_sheet: ()} | {p.sheet: columns_for(p.kind) for p in schema.parts}
+    for name, columns in kinds.items():
+        if name in sheets:
+            order = {column_letter(i) for i, c in enumerate(columns, start=1) if c.type == ORDER}
+            sheets[name] = prepare_sheet(sheets[name], order, findings)
+    return WorkbookData(data.path, sheets, data.template, data.lock_file)
+
+
+def _report(info: dict[str, Any], parts: tuple[Part | None, ...], schema: Schema) -> Report:
+    """The Report from fields and parts that were all read without error."""
+    title = info.get("title") or fill_title(schema.default_title, info)
+    return Report(
+        template=schema.name,
+        issuer=info["issuer"],
+        recipient=info["recipient"],
+        year=info["year"],
+        title=title,
+        signature_date=info["signature_date"],
+        intro=info["intro"],
+        closing=info["closing"],
+        doc_number=info.get("doc_number", ""),
+        classification=info.get("classification", ""),
+        retention=info.get("retention", ""),
+        # An optional part left blank is not in the report, so the others number without a gap.
+        parts=tuple(
+            dataclasses.replace(p, title=fill_title(p.title, info))
+            for p in parts
+            if p is not None and not p.is_empty
+        ),
+        extra={k: v for k, v in info.items() if k not in _REPORT_FIELDS},
+    )
+
+
+# The fields the Report names as attributes; any other field goes to Report.extra.
+_REPORT_FIELDS = frozenset(f.name for f in dataclasses.fields(Report))
+
+
+def _in_order(items: list[Finding], data: WorkbookData) -> list[Finding]:
+    """Findings by place: the file first, then sheet by sheet, row by row, column by column."""
+    sheet_order = {name: i for i, name in enumerate(data.sheets)}
+
+    def key(finding: Finding) -> tuple[int, int, int]:
+        if not finding.cell:
+            return (sheet_order.get(finding.sheet, -1), 0, 0)
+        letters, row = split_ref(finding.cell)
+        return (sheet_order.get(finding.sheet, -1), row, column_index(letters))
+
+    return sorted(items, key=key)

@@ -1,0 +1,1 @@
+"""WordprocessingML helpers shared by rendering and checking (python-docx and lxml)."""

@@ -1,0 +1,1 @@
+"""From year to year: import last year's document, carry the workbook forward, diff two versions."""
