@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from reportgen.api import build_report, validate
 from reportgen.core.errors import ReportgenError, ValidationFailed
 from reportgen.core.text import clean_text
-from reportgen.schema.spec import load_schema
+from reportgen.schema.load import load_schema
 from reportgen.workbook.layout import INFO_HEADERS, LEAD_MARKER, headers_for
 
 from .conftest import docx_text

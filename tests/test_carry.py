@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from reportgen.api import validate
 from reportgen.core.errors import OutputError, Severity, ValidationFailed
 from reportgen.core.model import Indicator, Report, Section
-from reportgen.schema.spec import load_schema
+from reportgen.schema.load import load_schema
 from reportgen.workbook.read import write_workbook
 from reportgen.yearly.carry import carry_forward, default_target
 

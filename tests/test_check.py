@@ -16,10 +16,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from reportgen.api import build_report
-from reportgen.checking import check_document, font_kind
+from reportgen.checking.fonts import font_kind
+from reportgen.checking.run import check_document
 from reportgen.cli import main
 from reportgen.core.errors import DocumentError, Severity
-from reportgen.schema.spec import load_schema
+from reportgen.schema.load import load_schema
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL, rezip
 

@@ -14,7 +14,7 @@ from reportgen.rendering.compiled import compiled_template
 from reportgen.rendering.context import build_context
 from reportgen.rendering.docx_zip import unzip
 from reportgen.rendering.render import render_package
-from reportgen.schema.spec import load_schema
+from reportgen.schema.load import load_schema
 
 from .conftest import EXAMPLE
 

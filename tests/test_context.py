@@ -9,17 +9,16 @@ import pytest
 
 from reportgen.core.model import Indicator, Part, Point, Report, Section
 from reportgen.core.text import display_width
+from reportgen.gbt9704.numbering import chinese_number
+from reportgen.gbt9704.signature import format_date, signature
 from reportgen.rendering.context import (
     build_context,
-    chinese_number,
     field_carriers,
-    format_date,
     sentence,
-    signature,
     title_lines,
     with_colon,
 )
-from reportgen.schema.spec import load_schema
+from reportgen.schema.load import load_schema
 
 
 @pytest.mark.parametrize(

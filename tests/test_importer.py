@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from reportgen.api import build_report, validate
 from reportgen.core.model import Indicator, Point, Report, Section
 from reportgen.rendering.context import build_context
-from reportgen.schema.spec import load_schema
+from reportgen.schema.load import load_schema
 from reportgen.validation.run import validate_workbook
 from reportgen.workbook.layout import UNRECOGNISED_SHEET
 from reportgen.workbook.read import write_workbook

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 
 from reportgen.checking.template import lint_template
 from reportgen.core.errors import Severity
-from reportgen.schema.spec import builtin_templates_dir
+from reportgen.schema.load import builtin_templates_dir
 
 
 def _copy(tmp_path: Path, source: str = "letter", name: str = "mine") -> Path:

@@ -19,7 +19,7 @@ from reportgen.api import build_report
 from reportgen.cli import main
 from reportgen.conversion import convert_to_pdf, preview_pages
 from reportgen.core.errors import ConversionError, OutputError
-from reportgen.rendering.context import NO_LINE_END, NO_LINE_START
+from reportgen.gbt9704.grid import NO_LINE_END, NO_LINE_START
 
 from .conftest import EXAMPLE
 from .pdf_layout import (

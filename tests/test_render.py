@@ -334,7 +334,7 @@ def _user_template(tmp_path: Path, jinja: str) -> Path:
 
     from docx import Document
 
-    from reportgen.schema.spec import load_schema
+    from reportgen.schema.load import load_schema
 
     folder = tmp_path / "mine"
     shutil.copytree(load_schema("letter").folder, folder)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.core.errors import TemplateError
-from reportgen.schema.spec import builtin_templates_dir, fill_title, load_schema, read_schema
+from reportgen.schema.load import builtin_templates_dir, load_schema, read_schema
+from reportgen.schema.titles import fill_title
 
 
 def test_letter_schema() -> None:

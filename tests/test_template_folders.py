@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from reportgen.cli import main
 from reportgen.core.errors import OutputError, TemplateError
 from reportgen.schema.folders import describe, list_text, new_template, shipped_templates
-from reportgen.schema.spec import load_schema
+from reportgen.schema.load import load_schema
 
 from .conftest import EXAMPLE, docx_paragraphs
 

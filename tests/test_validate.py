@@ -186,7 +186,7 @@ def test_extra_fields_are_kept_by_key(tmp_path: Path) -> None:
 
     from openpyxl import load_workbook
 
-    from reportgen.schema.spec import builtin_templates_dir
+    from reportgen.schema.load import builtin_templates_dir
 
     folder = tmp_path / "mine"
     shutil.copytree(builtin_templates_dir() / "letter", folder)
@@ -299,8 +299,7 @@ def test_thousands_of_rows_are_refused_with_the_limit(changed: Callable[..., Pat
 
 
 def test_reading_stops_at_the_row_limit(changed: Callable[..., Path]) -> None:
-    from reportgen.api import schema_for
-    from reportgen.validation.run import validate_data
+    from reportgen.validation.run import schema_for, validate_data
     from reportgen.workbook.read import read_workbook
 
     path = changed(lambda book: _many_points(book, 60))

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from reportgen.api import init_workbook, validate
 from reportgen.core.errors import OutputError
-from reportgen.schema.spec import load_schema
+from reportgen.schema.load import load_schema
 from reportgen.workbook.layout import headers_for
 from reportgen.workbook.read import read_workbook, write_workbook
 from reportgen.yearly.diff import diff_workbooks

@@ -9,20 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.core.errors import Finding, Severity, TemplateError, ValidationFailed
+from reportgen.core.errors import Finding, Severity, ValidationFailed
 from reportgen.core.files import refuse_existing, safe_filename
 from reportgen.core.i18n import _
 from reportgen.rendering.context import build_context
-from reportgen.schema.spec import (
-    DEFAULT_TEMPLATE,
-    Schema,
-    builtin_template_names,
-    is_template_name,
-    load_schema,
-)
-from reportgen.validation.run import ValidationResult, validate_data
+from reportgen.schema.load import load_schema
+from reportgen.schema.spec import DEFAULT_TEMPLATE, Schema
+from reportgen.validation.run import ValidationResult, schema_for, validate_data
 from reportgen.validation.structure import not_shown
-from reportgen.workbook.read import WorkbookData, read_workbook, write_workbook
+from reportgen.workbook.read import read_workbook, write_workbook
 
 
 @dataclass(frozen=True)
@@ -40,41 +35,6 @@ def init_workbook(
     refuse_existing(path, force)
     write_workbook(path, load_schema(template), year=year)
     return path
-
-
-def schema_for(data: WorkbookData, template: str | None) -> Schema:
-    """The schema to read a workbook with: the one asked for, the one the workbook names,
-    or the shipped template whose sheets the workbook has, in that order.
-
-    A named template is a shipped one or, for templates made with `templates new`, a folder
-    of that name in the current directory.
-    """
-    if template:
-        return load_schema(template)
-    if data.template:
-        return _named_schema(data)
-    for name in builtin_template_names():
-        schema = load_schema(name)
-        if all(p.sheet in data.sheets for p in schema.parts):
-            return schema
-    return load_schema(DEFAULT_TEMPLATE)
-
-
-def _named_schema(data: WorkbookData) -> Schema:
-    """The schema of the template the workbook names, or an error saying how to point to it."""
-    name = data.template
-    if name in builtin_template_names():
-        return load_schema(name)
-    if is_template_name(name) and (Path(name) / "schema.toml").is_file():
-        return load_schema(Path(name))
-    raise TemplateError(
-        _(
-            "{file} was made for template '{name}', which is neither shipped nor a folder here. "
-            "Run from the folder that holds it, or pass --template DIR."
-        ),
-        file=str(data.path),
-        name=name,
-    )
 
 
 def validate(workbook: Path, template: str | None = None) -> ValidationResult:
@@ -148,6 +108,6 @@ def _letterhead_without_number(schema: Schema) -> Finding:
 
 def check_docx(path: Path, template: str | None = None) -> list[Finding]:
     """Every GB/T 9704 finding for a .docx, against ``template`` or the one it records."""
-    from reportgen.checking import check_document  # deferred: python-docx is slow to import
+    from reportgen.checking.run import check_document  # deferred: python-docx is slow to import
 
     return check_document(path, load_schema(template) if template else None)

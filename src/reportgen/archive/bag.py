@@ -208,7 +208,7 @@ def archival_fields(report: Report, pdf: PdfOutcome) -> dict[str, Any]:
 
 
 def _template_info(report: Report, template: str | None) -> dict[str, str]:
-    from reportgen.schema.spec import load_schema
+    from reportgen.schema.load import load_schema
 
     schema = load_schema(template or report.template)
     return {"名称": schema.name, "版本": schema.version}

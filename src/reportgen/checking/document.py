@@ -10,17 +10,11 @@ from typing import Any
 from reportgen.core.errors import DocumentError, Finding, Severity
 from reportgen.core.filekind import damaged, require_docx
 from reportgen.core.i18n import _
-from reportgen.rendering.context import CHARS_PER_LINE
-from reportgen.schema.spec import (
-    DEFAULT_TEMPLATE,
-    TEMPLATE_TAG,
-    Schema,
-    builtin_template_names,
-    load_schema,
-)
+from reportgen.gbt9704.grid import CHAR_TWIPS
+from reportgen.schema.load import builtin_template_names, load_schema
+from reportgen.schema.spec import DEFAULT_TEMPLATE, TEMPLATE_TAG, Schema
 from reportgen.wordml.styles import Styles, lookup
 
-CHAR_TWIPS = 8845 / CHARS_PER_LINE
 PLACE_TOLERANCE = 0.3  # characters, for the signature and the page numbers
 
 

@@ -8,14 +8,16 @@ from typing import Any
 from reportgen.checking.document import Checker, twips, w
 from reportgen.checking.parts import Part
 from reportgen.core.i18n import _
-from reportgen.rendering.context import CHARS_PER_LINE
+from reportgen.gbt9704.grid import (
+    CHARS_PER_LINE,
+    LINES_PER_PAGE,
+    MARGIN_TOLERANCE_MM,
+    MARGINS_MM,
+    TWIPS_PER_MM,
+)
 from reportgen.wordml.styles import flag, lookup, size_half_points
 
-TWIPS_PER_MM = 56.6929
 A4_TWIPS = (11906, 16838)
-MARGINS_MM = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}
-TOLERANCE_MM = 1.0  # GB/T 9704 §5.2.1: 天头 37 mm ± 1 mm, 订口 28 mm ± 1 mm
-LINES_PER_PAGE = 22
 
 
 def check_page_setup(checker: Checker) -> bool:
@@ -63,10 +65,10 @@ def _check_paper(checker: Checker, section: Any) -> None:
 
 
 def _check_margins(checker: Checker, section: Any) -> None:
-    """Top 37, bottom 35, left 28, right 26 mm, each within ``TOLERANCE_MM``."""
+    """Top 37, bottom 35, left 28, right 26 mm, each within ``MARGIN_TOLERANCE_MM``."""
     for side, wanted in MARGINS_MM.items():
         actual = twips(getattr(section, f"{side}_margin")) / TWIPS_PER_MM
-        if abs(actual - wanted) > TOLERANCE_MM:
+        if abs(actual - wanted) > MARGIN_TOLERANCE_MM:
             checker.add(
                 "margins",
                 _MARGIN_MESSAGES[side],

@@ -14,16 +14,12 @@ from typing import Any
 from reportgen.checking.document import Checker, alignment_of
 from reportgen.core.i18n import _
 from reportgen.core.text import display_width
+from reportgen.gbt9704.numbering import NUMERALS, PART_HEADING
+from reportgen.gbt9704.signature import DATE_ARABIC, DATE_CHINESE
 
 PLACE_CHARS = 10  # characters of a paragraph shown in a finding's place
-_NUMERALS = "一二三四五六七八九十"
-HEADING1 = re.compile(f"^([{_NUMERALS}]+)、")
-_HEADING2 = re.compile(f"^[（(][{_NUMERALS}]+[）)]")
-HALF_BRACKETS = re.compile(f"^(\\([{_NUMERALS}\\d]+[）)]|（[{_NUMERALS}\\d]+\\))")
-DATE_ARABIC = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-DATE_CHINESE = re.compile(
-    r"^[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日$"
-)
+_HEADING2 = re.compile(f"^[（(][{NUMERALS}]+[）)]")
+HALF_BRACKETS = re.compile(f"^(\\([{NUMERALS}\\d]+[）)]|（[{NUMERALS}\\d]+\\))")
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ def _role(index: int, text: str, bounds: tuple[int, int, int]) -> str:
         return "署名" if index == tail else "成文日期"
     if index == tail - 1:
         return "结束语"
-    if HEADING1.match(text):
+    if PART_HEADING.match(text):
         return "一级标题"
     if _HEADING2.match(text) or HALF_BRACKETS.match(text):
         return "二级标题"

@@ -7,15 +7,15 @@ import string
 from typing import Any
 
 from reportgen.checking.document import Checker
-from reportgen.checking.parts import HEADING1, Part
+from reportgen.checking.parts import Part
 from reportgen.core.i18n import _
-from reportgen.rendering.context import chinese_number
+from reportgen.gbt9704.numbering import PART_HEADING, chinese_number
 
 
 def check_sections(checker: Checker, parts: list[Part]) -> None:
     """Every required part of the schema as a level-1 heading, numbered and in order."""
     headings = [p for p in parts if p.role == "一级标题"]
-    titles = [HEADING1.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
+    titles = [PART_HEADING.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
     _check_numbering(checker, headings)
     specs = checker.schema.parts
     found = [i for i in (_part_index(specs, t) for t in titles) if i is not None]
@@ -27,7 +27,7 @@ def check_sections(checker: Checker, parts: list[Part]) -> None:
 def _check_numbering(checker: Checker, headings: list[Part]) -> None:
     """Level-1 headings numbered 一、二、三、… in order."""
     for index, part in enumerate(headings, start=1):
-        number = HEADING1.match(part.text.strip())
+        number = PART_HEADING.match(part.text.strip())
         if number and number.group(1) != _chinese(index):
             checker.add(
                 "numbering",
@@ -98,7 +98,7 @@ def _before(parts: list[Part], index: int, specs: tuple[Any, ...]) -> str:
     """Where a missing part belongs: before the heading of the next part present."""
     for part in parts:
         if part.role == "一级标题":
-            found = _part_index(specs, HEADING1.sub("", part.text.strip()))
+            found = _part_index(specs, PART_HEADING.sub("", part.text.strip()))
             if found is not None and found > index:
                 return part.place
     return ""

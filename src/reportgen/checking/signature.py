@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from reportgen.checking.document import PLACE_TOLERANCE, Checker, alignment_of, indent_chars
-from reportgen.checking.parts import DATE_ARABIC, DATE_CHINESE, Part
+from reportgen.checking.parts import Part
 from reportgen.core.errors import Severity
 from reportgen.core.i18n import _
 from reportgen.core.text import display_width
-from reportgen.rendering.context import CHARS_PER_LINE, signature
+from reportgen.gbt9704.grid import CHARS_PER_LINE
+from reportgen.gbt9704.signature import DATE_ARABIC, DATE_CHINESE, signature
 
 _SPACES = " \u3000\u00a0\t"
 

@@ -29,23 +29,13 @@ from reportgen.checking.template_tags import (
 from reportgen.core.errors import Finding, Severity
 from reportgen.core.filekind import what_it_is
 from reportgen.core.i18n import _
+from reportgen.gbt9704.styles import LAYOUT_STYLES
 from reportgen.rendering.context import RENDERER_PLACED, field_carriers
-from reportgen.rendering.render import REPLACE_TEMPLATE_DOCX
+from reportgen.rendering.jinja import REPLACE_TEMPLATE_DOCX
+from reportgen.schema.load import read_schema, resolve_template
 from reportgen.schema.problems import key_line
-from reportgen.schema.spec import Schema, read_schema, resolve_template
+from reportgen.schema.spec import Schema
 
-# The styles make_template.py defines and the layout relies on (render.py right-spaces 署名
-# and 成文日期 by name; check looks for the others): (name, paragraph or character).
-LAYOUT_STYLES = (
-    ("Normal", "paragraph"),
-    ("公文标题", "paragraph"),
-    ("主送机关", "paragraph"),
-    ("一级标题", "paragraph"),
-    ("二级标题", "character"),
-    ("署名", "paragraph"),
-    ("成文日期", "paragraph"),
-    ("页码", "paragraph"),
-)
 _STYLE_KIND_MESSAGES = {
     "paragraph": _("Style '{name}' must be a paragraph style."),
     "character": _("Style '{name}' must be a character style."),

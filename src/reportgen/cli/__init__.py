@@ -21,7 +21,8 @@ from reportgen.cli.usage import LocalizedGroup
 from reportgen.core.errors import OutputError, ReportgenError, Severity, ValidationFailed
 from reportgen.core.i18n import LANGUAGES, _, default_language, translate
 from reportgen.schema import folders as template_folders
-from reportgen.schema.spec import DEFAULT_TEMPLATE, load_schema
+from reportgen.schema.load import load_schema
+from reportgen.schema.spec import DEFAULT_TEMPLATE
 from reportgen.validation.fix import FixResult, fix_workbook
 from reportgen.workbook.layout import UNRECOGNISED_SHEET
 

@@ -26,7 +26,8 @@ from typing import Any
 from reportgen.core.model import Report
 from reportgen.rendering.context import RenderContext
 from reportgen.rendering.docx_zip import Member, deflate, unzip
-from reportgen.rendering.render import jinja_env, place_signature, set_properties, template_error
+from reportgen.rendering.edits import place_signature, set_properties
+from reportgen.rendering.jinja import jinja_env, template_error
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _JINJA = re.compile(r"\{[{%]")

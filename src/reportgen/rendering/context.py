@@ -13,19 +13,16 @@ from typing import Any
 
 from reportgen.core.model import Indicator, Part, Point, Report, Section
 from reportgen.core.text import display_width
-from reportgen.schema.spec import Schema, placeholders
+from reportgen.gbt9704.grid import NO_LINE_END, NO_LINE_START, TITLE_CHARS
+from reportgen.gbt9704.numbering import chinese_number
+from reportgen.gbt9704.signature import Signature, format_date, signature
+from reportgen.schema.spec import Schema
+from reportgen.schema.titles import placeholders
 
-_DIGITS = "零一二三四五六七八九"
 _STOPS = ("。", "！", "？", "；", "：")
-CHARS_PER_LINE = 28
-# A 二号 (22 pt) title line holds 20 characters of the 156 mm (442 pt) text block.
-TITLE_CHARS = 20
 # Where a title may break: after these words, so that no word is cut (关于 first: the issuer
 # on the first line, the matter below is how published titles break).
 _TITLE_BREAKS_AFTER = ("关于", "的", "和", "与", "及", "、", "，", "年度")
-# Characters a line may not start with, and ones it may not end with (Chinese line breaking).
-NO_LINE_START = "，。、；：？！）》〕】」』”’…—·％%"
-NO_LINE_END = "（《〔【「『“‘"
 
 
 @dataclass(frozen=True)
@@ -42,28 +39,6 @@ class PartContext:
 
     heading: str
     paragraphs: tuple[Paragraph, ...]
-
-
-@dataclass(frozen=True)
-class Signature:
-    """署名 and 成文日期 with their right spacing in characters (GB/T 9704 §7.3.5)."""
-
-    issuer: str
-    date: str
-    issuer_right_chars: float
-    date_right_chars: float
-    sealed: bool = False
-
-    @property
-    def blank_lines_above(self) -> int:
-        """Blank lines between the body and the issuer: one, or two to make room for a seal."""
-        return 2 if self.sealed else 1
-
-    def starts(self, line_chars: int = CHARS_PER_LINE) -> tuple[float, float]:
-        """Where the issuer and the date start, in characters from the left of the line."""
-        issuer_start = line_chars - self.issuer_right_chars - display_width(self.issuer)
-        date_start = line_chars - self.date_right_chars - display_width(self.date)
-        return issuer_start, date_start
 
 
 @dataclass(frozen=True)
@@ -198,22 +173,6 @@ def _may_break(text: str, cut: int) -> bool:
     return after not in NO_LINE_START and before not in NO_LINE_END
 
 
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (for numbering up to 99)."""
-    if not 0 < n < 100:
-        raise ValueError(f"numbering only goes to 99, got {n}")
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
-    return head + (_DIGITS[ones] if ones else "")
-
-
-def format_date(date: dt.date) -> str:
-    """成文日期 in Arabic numerals, full year, no zero padding: 2018年11月30日 (via Babel)."""
-    from babel.dates import format_date as babel_format_date
-
-    return babel_format_date(date, "y年M月d日", locale="zh_CN")
-
-
 def with_colon(recipient: str) -> str:
     """The recipient line ending in one full-width colon."""
     return recipient.rstrip(":：") + "："
@@ -222,24 +181,6 @@ def with_colon(recipient: str) -> str:
 def sentence(text: str) -> str:
     """``text`` ending in a full stop (or the stop it already has)."""
     return text if text.endswith(_STOPS) else text + "。"
-
-
-def signature(issuer: str, date: str, *, sealed: bool = False) -> Signature:
-    """署名 and 成文日期 placed by GB/T 9704 §7.3.5, half-width characters counting half.
-
-    Unsealed (§7.3.5.2): issuer right-spaced 2 characters, the date starting 2 characters
-    right of the issuer's first character; if the date is longer than the name, the date is
-    right-spaced 2 and the name moves left: name right space = max(2, Ld − Ln + 4).
-    Sealed (§7.3.5.1): the date right-spaced 4, the issuer centred over the date.
-    """
-    name_len, date_len = display_width(issuer), display_width(date)
-    if sealed:
-        date_right = 4.0
-        issuer_right = max(0.0, date_right + (date_len - name_len) / 2)
-        return Signature(issuer, date, issuer_right, date_right, sealed=True)
-    issuer_right = max(2.0, date_len - name_len + 4)
-    date_right = issuer_right + name_len - 2 - date_len
-    return Signature(issuer, date, issuer_right, date_right)
 
 
 def _part(number: int, part: Part) -> PartContext:

@@ -15,10 +15,10 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from reportgen.core.text import display_width
+from reportgen.gbt9704.grid import TWIPS_PER_MM
 from reportgen.wordml.ooxml import set_child, set_fonts
 
 EMU_PER_MM = 36000
-TWIPS_PER_MM = 56.6929
 TWIPS_PER_PT = 20
 WPS_NS = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
 RED = "FF0000"

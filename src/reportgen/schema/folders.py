@@ -15,14 +15,9 @@ from reportgen.core.errors import OutputError, TemplateError
 from reportgen.core.files import is_reserved_name, write_error
 from reportgen.core.i18n import _, translate
 from reportgen.core.text import display_width
+from reportgen.schema.load import builtin_template_names, load_schema
 from reportgen.schema.problems import key_line
-from reportgen.schema.spec import (
-    DEFAULT_TEMPLATE,
-    Schema,
-    builtin_template_names,
-    is_template_name,
-    load_schema,
-)
+from reportgen.schema.spec import DEFAULT_TEMPLATE, Schema, is_template_name
 
 
 def shipped_templates() -> list[Schema]:

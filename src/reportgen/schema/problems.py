@@ -24,8 +24,8 @@ from reportgen.schema.spec import (
     Schema,
     SchemaProblem,
     is_template_name,
-    placeholders,
 )
+from reportgen.schema.titles import placeholders
 from reportgen.workbook.layout import INSTRUCTIONS_SHEET
 
 # A field key is written {{ fields.<key> }} in the template, so it must be an identifier; the

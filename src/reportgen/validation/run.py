@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.core.errors import Finding
+from reportgen.core.errors import Finding, TemplateError
+from reportgen.core.i18n import _
 from reportgen.core.model import Part, Report
-from reportgen.schema.spec import Schema, fill_title, placeholders
+from reportgen.schema.load import builtin_template_names, load_schema
+from reportgen.schema.spec import DEFAULT_TEMPLATE, Schema, is_template_name
+from reportgen.schema.titles import fill_title, placeholders
 from reportgen.validation.content import check_texts
 from reportgen.validation.fields import read_info
 from reportgen.validation.findings import Findings, TextCell
@@ -51,6 +54,41 @@ class ValidationResult:
     def ok(self) -> bool:
         """True when there is no error (warnings allowed)."""
         return self.report is not None
+
+
+def schema_for(data: WorkbookData, template: str | None) -> Schema:
+    """The schema to read a workbook with: the one asked for, the one the workbook names,
+    or the shipped template whose sheets the workbook has, in that order.
+
+    A named template is a shipped one or, for templates made with `templates new`, a folder
+    of that name in the current directory.
+    """
+    if template:
+        return load_schema(template)
+    if data.template:
+        return _named_schema(data)
+    for name in builtin_template_names():
+        schema = load_schema(name)
+        if all(p.sheet in data.sheets for p in schema.parts):
+            return schema
+    return load_schema(DEFAULT_TEMPLATE)
+
+
+def _named_schema(data: WorkbookData) -> Schema:
+    """The schema of the template the workbook names, or an error saying how to point to it."""
+    name = data.template
+    if name in builtin_template_names():
+        return load_schema(name)
+    if is_template_name(name) and (Path(name) / "schema.toml").is_file():
+        return load_schema(Path(name))
+    raise TemplateError(
+        _(
+            "{file} was made for template '{name}', which is neither shipped nor a folder here. "
+            "Run from the folder that holds it, or pass --template DIR."
+        ),
+        file=str(data.path),
+        name=name,
+    )
 
 
 def validate_workbook(path: Path, schema: Schema) -> ValidationResult:

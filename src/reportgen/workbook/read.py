@@ -22,7 +22,8 @@ from reportgen.core.errors import OutputError, WorkbookError
 from reportgen.core.files import atomic_path
 from reportgen.core.i18n import _
 from reportgen.core.model import Part, Report, Section
-from reportgen.schema.spec import TEMPLATE_TAG, FieldSpec, PartSpec, Schema, fill_title
+from reportgen.schema.spec import TEMPLATE_TAG, FieldSpec, PartSpec, Schema
+from reportgen.schema.titles import fill_title
 from reportgen.workbook.layout import (
     INFO_HEADERS,
     INSTRUCTIONS_SHEET,

@@ -20,13 +20,12 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.api import schema_for
 from reportgen.core.errors import OutputError, ValidationFailed
 from reportgen.core.files import refuse_existing
 from reportgen.core.i18n import _
 from reportgen.core.model import Part, Report, Section
 from reportgen.schema.spec import Schema
-from reportgen.validation.run import validate_data
+from reportgen.validation.run import schema_for, validate_data
 from reportgen.workbook.read import Marks, default_title, read_workbook, write_workbook
 
 

@@ -19,13 +19,14 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypeVar
 
-from reportgen.api import schema_for
 from reportgen.core.errors import Severity, WorkbookError
 from reportgen.core.i18n import _
 from reportgen.core.model import Indicator, Part, Point, Report, Section
-from reportgen.rendering.context import chinese_number, format_date, sentence
+from reportgen.gbt9704.numbering import chinese_number
+from reportgen.gbt9704.signature import format_date
+from reportgen.rendering.context import sentence
 from reportgen.schema.spec import Schema
-from reportgen.validation.run import validate_data
+from reportgen.validation.run import schema_for, validate_data
 from reportgen.workbook.read import read_workbook
 
 ADDED, REMOVED, MOVED, CHANGED = "added", "removed", "moved", "changed"

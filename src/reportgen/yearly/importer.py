@@ -35,14 +35,9 @@ from reportgen.core.errors import OutputError
 from reportgen.core.files import refuse_existing
 from reportgen.core.i18n import _
 from reportgen.core.model import Indicator, Part, Point, Report, Section
-from reportgen.rendering.context import chinese_number
-from reportgen.schema.spec import (
-    DEFAULT_TEMPLATE,
-    PartSpec,
-    Schema,
-    builtin_template_names,
-    load_schema,
-)
+from reportgen.gbt9704.numbering import chinese_number
+from reportgen.schema.load import builtin_template_names, load_schema
+from reportgen.schema.spec import DEFAULT_TEMPLATE, PartSpec, Schema
 from reportgen.validation.fields import parse_date
 from reportgen.workbook.layout import UNRECOGNISED_HEADERS, UNRECOGNISED_SHEET
 from reportgen.workbook.read import ExtraSheet, Marks, default_title, write_workbook

@@ -1,0 +1,81 @@
+"""What rendering does to the filled document besides Jinja: the signature's place (§7.3.5)
+and document properties taken from the data, never from the clock or the machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from reportgen.core.model import Report
+from reportgen.gbt9704.grid import CHAR_TWIPS, CHARS_PER_LINE
+from reportgen.rendering.context import RenderContext
+from reportgen.schema.spec import TEMPLATE_TAG
+
+
+def place_signature(paragraphs: Iterable[tuple[Any, str]], context: RenderContext) -> None:
+    """Place 署名 and 成文日期 (given as ``(w:p element, style name)`` pairs) where the
+    signature rule puts them; a sealed document gets more blank lines above the issuer, to
+    leave room for the seal.
+
+    LibreOffice sets a date wider than Word does (it adds a gap between Chinese and digits
+    that Word leaves out with autoSpaceDN off), so each rule anchors the edge it is about:
+    unsealed, the date's first character two right of the issuer's (left indents); sealed,
+    the date right-spaced four characters (right indents).
+    """
+    signature = context.signature
+    issuer_start, date_start = signature.starts(CHARS_PER_LINE)
+    places = {
+        "署名": (issuer_start, signature.issuer_right_chars),
+        "成文日期": (date_start, signature.date_right_chars),
+    }
+    for p, style in list(paragraphs):
+        place = places.get(style)
+        if place is None:
+            continue
+        _set_indent(p, *place, from_right=signature.sealed)
+        if style == "署名":
+            for _extra in range(signature.blank_lines_above - 1):
+                p.add_p_before()
+
+
+def _set_indent(p: Any, start: float, right: float, *, from_right: bool) -> None:
+    """Right-align with ``right`` characters of right indent, or left-align starting
+    ``start`` characters in. In twips only: Word turns w:leftChars and w:rightChars into
+    16 pt characters, wider than those of the 28-a-line grid."""
+    from docx.oxml.ns import qn
+
+    from reportgen.wordml.ooxml import set_child
+
+    ppr = p.get_or_add_pPr()
+    left_twips, right_twips = (0.0, right) if from_right else (start, 0.0)
+    ind = set_child(
+        ppr,
+        "ind",
+        left=str(round(left_twips * CHAR_TWIPS)),
+        right=str(round(right_twips * CHAR_TWIPS)),
+        firstLine="0",
+    )
+    for attr in ("leftChars", "rightChars", "firstLineChars"):
+        ind.attrib.pop(qn(f"w:{attr}"), None)
+    set_child(ppr, "jc", val="right" if from_right else "left")
+
+
+def set_properties(props: Any, report: Report, template: str) -> None:
+    """Document properties from the data, never from the clock or the machine: title,
+    author and last modified by = 发文机关, created and modified = 成文日期 00:00, revision 1,
+    no last-printed date, and the template in 类别 (category) as ``reportgen:<name>`` so that
+    ``check`` can find it."""
+    from docx.oxml.ns import qn
+
+    when = dt.datetime.combine(report.signature_date, dt.time(0, 0))
+    props.category = TEMPLATE_TAG + template
+    props.title = report.title
+    props.author = report.issuer
+    props.last_modified_by = report.issuer
+    props.created = when
+    props.modified = when
+    props.revision = 1
+    printed = props._element.find(qn("cp:lastPrinted"))
+    if printed is not None:  # a template saved after printing would carry its print date
+        props._element.remove(printed)
