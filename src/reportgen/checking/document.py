@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
 from reportgen.core.errors import DocumentError, Finding, Severity
-from reportgen.core.filekind import damaged, require_docx
-from reportgen.core.i18n import _
 from reportgen.gbt9704.grid import CHAR_TWIPS
 from reportgen.schema.load import builtin_template_names, load_schema
 from reportgen.schema.spec import DEFAULT_TEMPLATE, TEMPLATE_TAG, Schema
+from reportgen.wordml.open import open_docx
 from reportgen.wordml.styles import Styles, lookup
 
 PLACE_TOLERANCE = 0.3  # characters, for the signature and the page numbers
@@ -45,20 +42,7 @@ class Checker:
 
 def open_document(path: Path) -> Any:
     """The python-docx Document at ``path``, or a DocumentError saying why not."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
-
-    require_docx(path, DocumentError)
-    try:
-        return Document(str(path))
-    except (XMLSyntaxError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        # KeyError: a part the package lists is not in it
-        raise damaged(path, DocumentError) from exc
-    except (PackageNotFoundError, ValueError) as exc:
-        raise DocumentError(
-            _("{file} is not a Word document (.docx): {error}"), file=str(path), error=str(exc)
-        ) from exc
+    return open_docx(path, DocumentError)
 
 
 def recorded_schema(document: Any) -> Schema:

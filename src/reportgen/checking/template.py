@@ -13,7 +13,6 @@ carries it (``context.field_carriers``): 发文机关 through ``signature.issuer
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from reportgen.checking.template_tags import (
     placement_problems,
     read_story,
 )
-from reportgen.core.errors import Finding, Severity
+from reportgen.core.errors import Finding, Severity, TemplateError
 from reportgen.core.filekind import what_it_is
 from reportgen.core.i18n import _
 from reportgen.gbt9704.styles import LAYOUT_STYLES
@@ -35,11 +34,14 @@ from reportgen.rendering.jinja import REPLACE_TEMPLATE_DOCX
 from reportgen.schema.load import read_schema, resolve_template
 from reportgen.schema.problems import key_line
 from reportgen.schema.spec import Schema
+from reportgen.wordml.open import open_docx
 
 _STYLE_KIND_MESSAGES = {
     "paragraph": _("Style '{name}' must be a paragraph style."),
     "character": _("Style '{name}' must be a character style."),
 }
+
+UNREADABLE_DOCX = "docx-unreadable"  # the finding for a template.docx that will not open
 
 
 def lint_template(name_or_dir: str | Path) -> list[Finding]:
@@ -93,10 +95,6 @@ def _schema_findings(folder: Path) -> tuple[Schema | None, list[Finding]]:
 
 def _open_docx(path: Path, findings: list[Finding]) -> Any:
     """The python-docx Document of ``path``, or None with a finding saying why not."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
-
     if not path.is_file():
         findings.append(
             _error(
@@ -108,16 +106,9 @@ def _open_docx(path: Path, findings: list[Finding]) -> Any:
         )
         return None
     try:
-        return Document(str(path))
-    except (
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-        XMLSyntaxError,  # a part of the package is not well-formed XML
-        KeyError,
-        ValueError,
-        OSError,
-    ):
-        findings.append(_error("docx-unreadable", what_it_is(path), path, REPLACE_TEMPLATE_DOCX))
+        return open_docx(path, TemplateError, REPLACE_TEMPLATE_DOCX)
+    except (TemplateError, OSError):  # OSError: unreadable, or a folder of that name
+        findings.append(_error(UNREADABLE_DOCX, what_it_is(path), path, REPLACE_TEMPLATE_DOCX))
         return None
 
 

@@ -326,10 +326,10 @@ def templates_new(name: str, source: str, into: Path) -> None:
 @format_option
 @handles_errors
 def templates_lint(folder: str, fmt: str) -> None:
-    """Check a template folder: schema, tags, variables, fields shown, styles. Exit 1 on errors."""
-    from reportgen.checking.template import (
-        lint_template,  # deferred: python-docx and Jinja load slowly
-    )
+    """Check a template folder: schema, tags, variables, fields shown, styles. Exit 1 on errors,
+    2 when its template.docx cannot be opened at all."""
+    # deferred: python-docx and Jinja load slowly
+    from reportgen.checking.template import UNREADABLE_DOCX, lint_template
 
     findings = lint_template(folder)
     lang = _lang()
@@ -340,6 +340,8 @@ def templates_lint(folder: str, fmt: str) -> None:
         click.echo(summary_line(findings, lang))
     else:
         click.echo(translate(_("{file}: no problems found."), lang).format(file=folder))
+    if any(f.code == UNREADABLE_DOCX for f in findings):
+        sys.exit(2)  # as check and build say of a .docx that will not open
     sys.exit(1 if any(f.severity is Severity.ERROR for f in findings) else 0)
 
 

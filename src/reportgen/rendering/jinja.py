@@ -4,14 +4,13 @@ turned into a TemplateError naming it."""
 from __future__ import annotations
 
 import contextlib
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from reportgen.core.errors import TemplateError
-from reportgen.core.filekind import not_a_word_file
 from reportgen.core.i18n import _
+from reportgen.wordml.open import docx_failures, unreadable
 
 REPLACE_TEMPLATE_DOCX = _(
     "Replace template.docx with a Word document (.docx), e.g. one copied from a folder "
@@ -26,7 +25,6 @@ def template_errors(path: Path) -> Iterator[None]:
     A user may bring their own template: an unknown variable, a forbidden attribute in the
     sandbox, a broken tag, a range too big, XML it breaks, or a file that is no .docx.
     """
-    from docx.opc.exceptions import OpcError
     from jinja2 import TemplateError as JinjaError
     from lxml.etree import XMLSyntaxError
 
@@ -36,9 +34,8 @@ def template_errors(path: Path) -> Iterator[None]:
         raise
     except (JinjaError, XMLSyntaxError, OverflowError) as exc:
         raise template_error(path, exc) from exc
-    except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        # python-docx: not a zip, or a zip without a Word document part
-        raise not_a_word_file(path, TemplateError, REPLACE_TEMPLATE_DOCX) from exc
+    except docx_failures() as exc:  # not a zip, a damaged one, no Word document part …
+        raise unreadable(path, exc, TemplateError, REPLACE_TEMPLATE_DOCX) from exc
 
 
 def jinja_env() -> Any:

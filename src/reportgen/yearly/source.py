@@ -7,17 +7,15 @@ python-docx stays inside this module. A .docx is read from its XML rather than t
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reportgen.core.errors import SourceError
-from reportgen.core.filekind import damaged, require_docx
 from reportgen.core.i18n import _
 from reportgen.core.text import clean_text
+from reportgen.wordml.open import open_docx
 
 SUFFIXES = (".txt", ".docx")
 # Text files from Chinese Windows are often GB18030 (a superset of GBK and GB2312), not UTF-8.
@@ -129,24 +127,7 @@ def _docx_paragraphs(path: Path) -> Iterator[tuple[int, str]]:
 
 def _open_docx(path: Path) -> Any:
     """The python-docx Document, or a SourceError saying why the file cannot be read."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
-
-    require_docx(path, SourceError)
-    try:
-        return Document(str(path))
-    except (XMLSyntaxError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        # KeyError: a part the package lists is not in it
-        raise damaged(path, SourceError) from exc
-    except (PackageNotFoundError, ValueError) as exc:
-        raise SourceError(
-            _(
-                "{file}: not a readable .docx document ({error}). Save it from Word or WPS as .docx."
-            ),
-            file=str(path),
-            error=type(exc).__name__,
-        ) from exc
+    return open_docx(path, SourceError)
 
 
 def _run_texts(element: Any) -> Iterator[str]:
