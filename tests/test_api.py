@@ -39,7 +39,7 @@ def _filled_workbook(path: Path, extra: bool = False) -> dict[tuple[str, str], s
     text of the letter), and a section title is typed on the section's first row only, as the
     layout asks. With ``extra``, cells the letter does not use are filled too.
     """
-    from reportgen.workbook.read import write_workbook
+    from reportgen.workbook.write import write_workbook
 
     write_workbook(path, SCHEMA, year=2019)
     book = load_workbook(path)

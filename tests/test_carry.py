@@ -13,7 +13,7 @@ from reportgen.api import validate
 from reportgen.core.errors import OutputError, Severity, ValidationFailed
 from reportgen.core.model import Indicator, Report, Section
 from reportgen.schema.load import load_schema
-from reportgen.workbook.read import write_workbook
+from reportgen.workbook.write import write_workbook
 from reportgen.yearly.carry import carry_forward, default_target
 
 from .conftest import EXAMPLE, LEAD_ONLY, SECTION_LEAD, example_with_leads

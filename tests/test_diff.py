@@ -12,7 +12,7 @@ from reportgen.api import validate
 from reportgen.core.errors import WorkbookError
 from reportgen.core.model import Indicator, Part, Point, Report, Section
 from reportgen.schema.load import load_schema
-from reportgen.workbook.read import write_workbook
+from reportgen.workbook.write import write_workbook
 from reportgen.yearly.diff import (
     ADDED,
     CHANGED,

@@ -19,7 +19,7 @@ from reportgen.rendering.context import build_context
 from reportgen.schema.load import load_schema
 from reportgen.validation.run import validate_workbook
 from reportgen.workbook.layout import UNRECOGNISED_SHEET
-from reportgen.workbook.read import write_workbook
+from reportgen.workbook.write import write_workbook
 from reportgen.yearly.importer import (
     best_fit,
     full_width,

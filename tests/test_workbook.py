@@ -14,7 +14,8 @@ from reportgen.api import init_workbook, validate
 from reportgen.core.errors import OutputError
 from reportgen.schema.load import load_schema
 from reportgen.workbook.layout import headers_for
-from reportgen.workbook.read import read_workbook, write_workbook
+from reportgen.workbook.read import read_workbook
+from reportgen.workbook.write import write_workbook
 from reportgen.yearly.diff import diff_workbooks
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, ROOT, example_with_leads

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from reportgen.core.model import Part, Point, Report, Section
-from reportgen.schema.spec import load_schema
-from reportgen.workbook.read import write_workbook
+from reportgen.schema.load import load_schema
+from reportgen.workbook.write import write_workbook
 
 ISSUER = "示例市司法局"
 YEAR = 2023

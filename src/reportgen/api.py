@@ -15,9 +15,10 @@ from reportgen.core.i18n import _
 from reportgen.rendering.context import build_context
 from reportgen.schema.load import load_schema
 from reportgen.schema.spec import DEFAULT_TEMPLATE, Schema
-from reportgen.validation.run import ValidationResult, schema_for, validate_data
+from reportgen.validation.run import ValidationResult, schema_for, validate_data, validate_file
 from reportgen.validation.structure import not_shown
-from reportgen.workbook.read import read_workbook, write_workbook
+from reportgen.workbook.read import read_workbook
+from reportgen.workbook.write import write_workbook
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,7 @@ def init_workbook(
 
 def validate(workbook: Path, template: str | None = None) -> ValidationResult:
     """Every finding for ``workbook``; the report too when there is no error."""
-    data = read_workbook(workbook)
-    return validate_data(data, schema_for(data, template))
+    return validate_file(workbook, template)
 
 
 def output_path(output_dir: Path, year: int, title: str, suffix: str = ".docx") -> Path:

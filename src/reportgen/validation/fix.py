@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import api
 from reportgen.core.errors import OutputError
 from reportgen.core.files import refuse_existing
 from reportgen.core.i18n import _
-from reportgen.validation.run import ValidationResult
-from reportgen.workbook.read import write_corrected_copy
+from reportgen.validation.run import ValidationResult, validate_file
+from reportgen.workbook.corrected import write_corrected_copy
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ def fix_workbook(
 ) -> FixResult:
     """Validate ``workbook`` and write its mechanical corrections to ``target``."""
     _check_target(workbook, target, force)
-    result = api.validate(workbook, template)
+    result = validate_file(workbook, template)
     if not result.fixes:
         return FixResult(result, None, 0)
     cells = write_corrected_copy(workbook, target, result.fixes)

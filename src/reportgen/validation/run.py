@@ -91,6 +91,12 @@ def _named_schema(data: WorkbookData) -> Schema:
     )
 
 
+def validate_file(path: Path, template: str | None = None) -> ValidationResult:
+    """Read ``path`` and check it against ``template``, or the schema the workbook fits."""
+    data = read_workbook(path)
+    return validate_data(data, schema_for(data, template))
+
+
 def validate_workbook(path: Path, schema: Schema) -> ValidationResult:
     """Read ``path`` and check it against ``schema``; never raises for content problems."""
     return validate_data(read_workbook(path), schema)

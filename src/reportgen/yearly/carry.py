@@ -25,8 +25,10 @@ from reportgen.core.files import refuse_existing
 from reportgen.core.i18n import _
 from reportgen.core.model import Part, Report, Section
 from reportgen.schema.spec import Schema
+from reportgen.schema.titles import default_title
 from reportgen.validation.run import schema_for, validate_data
-from reportgen.workbook.read import Marks, default_title, read_workbook, write_workbook
+from reportgen.workbook.read import read_workbook
+from reportgen.workbook.write import Marks, write_workbook
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Showing a comparison (比对结果): terminal text, JSON, or one self-contained HTML page.
 
-Text marks deletions ``[-…-]`` and insertions ``{+…+}`` (coloured red and green; click drops
-the colour when the output is not a terminal) and shows only a few characters around each
+Text marks deletions ``[-…-]`` and insertions ``{+…+}`` (coloured red and green with ANSI
+codes, which click.echo drops when the output is not a terminal) and shows only a few characters around each
 change of a long paragraph. The HTML page is a redline: every changed paragraph in full, with
 deleted characters struck through in red and inserted ones underlined in green; its styles are
 inline and it loads nothing, so it can be mailed or opened offline.
@@ -13,8 +13,6 @@ import html
 import json
 from collections.abc import Iterator
 from pathlib import Path
-
-import click
 
 from reportgen.core.errors import OutputError
 from reportgen.core.files import atomic_path
@@ -28,6 +26,13 @@ CONTEXT = 12  # characters kept on each side of a change in the terminal
 SHORT = 12  # values up to this long (years, dates, figures) are shown whole as "old → new"
 EXCERPT = 60  # an added or removed paragraph is shown up to this many characters
 _TAGS = {"delete": "del", "insert": "ins"}
+_ANSI = {"red": 31, "green": 32, "yellow": 33, "cyan": 36}
+
+
+def _style(text: str, fg: str | None = None, bold: bool = False) -> str:
+    """``text`` in a terminal colour and/or bold, written as click.style writes it."""
+    codes = ([f"\x1b[{_ANSI[fg]}m"] if fg else []) + (["\x1b[1m"] if bold else [])
+    return "".join(codes) + text + "\x1b[0m" if codes else text
 
 
 def _groups(diff: ReportDiff) -> Iterator[tuple[str, list[Change]]]:
@@ -63,7 +68,7 @@ def diff_text(diff: ReportDiff, lang: str) -> str:
     """The changes for a terminal, grouped by sheet, with a summary line last."""
     lines = []
     for part, changes in _groups(diff):
-        lines.append(click.style(f"[{part}]", bold=True))
+        lines.append(_style(f"[{part}]", bold=True))
         lines.extend(f"  {_text_line(change, lang)}" for change in changes)
     lines.append(summary(diff, lang))
     return "\n".join(lines)
@@ -71,7 +76,7 @@ def diff_text(diff: ReportDiff, lang: str) -> str:
 
 def _text_line(change: Change, lang: str) -> str:
     colour = COLOURS[change.kind]
-    head = click.style(f"{SIGNS[change.kind]} {translate(LABELS[change.kind], lang)}", fg=colour)
+    head = _style(f"{SIGNS[change.kind]} {translate(LABELS[change.kind], lang)}", fg=colour)
     return f"{head} {change.place}: {_text_detail(change, lang)}"
 
 
@@ -79,11 +84,11 @@ def _text_detail(change: Change, lang: str) -> str:
     if change.kind == MOVED:
         return translate(_("moved from {place}"), lang).format(place=change.old_place)
     if change.kind == ADDED:
-        return click.style(_shorten(change.new), fg="green")
+        return _style(_shorten(change.new), fg="green")
     if change.kind == REMOVED:
-        return click.style(_shorten(change.old), fg="red")
+        return _style(_shorten(change.old), fg="red")
     if len(change.old) <= SHORT and len(change.new) <= SHORT:
-        old, new = click.style(change.old, fg="red"), click.style(change.new, fg="green")
+        old, new = _style(change.old, fg="red"), _style(change.new, fg="green")
         return f"{old} → {new}"
     return "".join(
         _marked(piece, first=n == 0, last=n == len(change.pieces) - 1)
@@ -98,9 +103,9 @@ def _shorten(text: str) -> str:
 def _marked(piece: Piece, first: bool, last: bool) -> str:
     """One run of a changed paragraph: marks on changes, long unchanged runs cut to context."""
     if piece.op == "delete":
-        return click.style(f"[-{piece.text}-]", fg="red")
+        return _style(f"[-{piece.text}-]", fg="red")
     if piece.op == "insert":
-        return click.style(f"{{+{piece.text}+}}", fg="green")
+        return _style(f"{{+{piece.text}+}}", fg="green")
     text = piece.text
     head = "" if first else text[:CONTEXT]
     tail = "" if last else text[-CONTEXT:]

@@ -38,9 +38,10 @@ from reportgen.core.model import Indicator, Part, Point, Report, Section
 from reportgen.gbt9704.numbering import chinese_number
 from reportgen.schema.load import builtin_template_names, load_schema
 from reportgen.schema.spec import DEFAULT_TEMPLATE, PartSpec, Schema
+from reportgen.schema.titles import default_title
 from reportgen.validation.fields import parse_date
 from reportgen.workbook.layout import UNRECOGNISED_HEADERS, UNRECOGNISED_SHEET
-from reportgen.workbook.read import ExtraSheet, Marks, default_title, write_workbook
+from reportgen.workbook.write import ExtraSheet, Marks, write_workbook
 from reportgen.yearly.source import Line, read_source
 
 _NUMERAL = "[一二三四五六七八九十]+"

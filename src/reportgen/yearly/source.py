@@ -1,7 +1,6 @@
 """Reading a report to import (来源文件): a .txt or .docx as numbered lines of text.
 
-python-docx stays inside this module. A .docx is read from its XML rather than through
-``Paragraph.text`` so that text in tracked insertions, fields, smart tags and content controls
+A .docx is read from its XML (``wordml.text``) rather than through ``Paragraph.text`` so that text in tracked insertions, fields, smart tags and content controls
 (all common in Word and WPS files) is not lost; deleted text and field codes are left out.
 """
 
@@ -10,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reportgen.core.errors import SourceError
 from reportgen.core.i18n import _
 from reportgen.core.text import clean_text
-from reportgen.wordml.open import open_docx
+from reportgen.wordml.text import paragraph_texts
 
 SUFFIXES = (".txt", ".docx")
 # Text files from Chinese Windows are often GB18030 (a superset of GBK and GB2312), not UTF-8.
@@ -70,7 +68,7 @@ def read_source(path: Path) -> Source:
     if suffix == ".txt":
         source = Source(path, _lines(enumerate(_read_text(path).splitlines(), 1), "行"), True)
     else:
-        source = Source(path, _lines(_docx_paragraphs(path), "段"), False)
+        source = Source(path, _lines(paragraph_texts(path, SourceError), "段"), False)
     if not source.lines:
         # an empty workbook "imported" from it would only hide that the wrong file was given
         raise SourceError(
@@ -105,43 +103,3 @@ def _read_text(path: Path) -> str:
         _("{file}: not a UTF-8 or GB18030 text file. Save it as UTF-8 text and try again."),
         file=str(path),
     )
-
-
-# ---------------------------------------------------------------- .docx
-
-
-def _docx_paragraphs(path: Path) -> Iterator[tuple[int, str]]:
-    """Every body paragraph (tables and text boxes included) as (number, text)."""
-    document = _open_docx(path)
-    from docx.oxml.ns import qn
-
-    fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-    number = 0
-    for paragraph in document.element.body.iter(qn("w:p")):
-        # A text box is stored twice (DrawingML and a VML fallback); read it once.
-        if any(a.tag == fallback for a in paragraph.iterancestors()):
-            continue
-        number += 1
-        yield number, "".join(_run_texts(paragraph))
-
-
-def _open_docx(path: Path) -> Any:
-    """The python-docx Document, or a SourceError saying why the file cannot be read."""
-    return open_docx(path, SourceError)
-
-
-def _run_texts(element: Any) -> Iterator[str]:
-    """The visible text under ``element``, not descending into nested paragraphs."""
-    from docx.oxml.ns import qn
-
-    text, tab, breaks = qn("w:t"), qn("w:tab"), (qn("w:br"), qn("w:cr"))
-    skip = (qn("w:p"), qn("w:txbxContent"), qn("w:del"), qn("w:pPr"), qn("w:rPr"))
-    for child in element:
-        if child.tag == text:
-            yield child.text or ""
-        elif child.tag == tab:
-            yield "\t"
-        elif child.tag in breaks:
-            yield "\n"
-        elif child.tag not in skip:
-            yield from _run_texts(child)
