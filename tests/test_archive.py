@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from reportgen import conversion
 from reportgen.api import build_report
 from reportgen.archive.bag import archive_report, pdf_page_count, verify_bag
-from reportgen.cli import main
+from reportgen.cli.app import main
 from reportgen.core.errors import ReportgenError
 
 from .conftest import EXAMPLE

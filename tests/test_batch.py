@@ -114,7 +114,7 @@ def test_a_write_failure_names_the_output_not_the_staging_folder(
     from reportgen import api
     from reportgen.core.errors import OutputError
 
-    def full_disk(_workbook: Path, output_dir: Path, **_options: object) -> None:
+    def full_disk(_workbook: Path, output_dir: Path, *_args: object) -> None:
         staged = output_dir / "2018" / f"{TITLE}.docx"
         raise OutputError("Cannot write to {file}: the disk is full.", file=str(staged))
 
@@ -132,7 +132,7 @@ def test_pdfs_without_libreoffice_stop_before_building(
     from click.testing import CliRunner
 
     from reportgen import conversion as pdf
-    from reportgen.cli import main
+    from reportgen.cli.app import main
 
     monkeypatch.setattr(pdf.shutil, "which", lambda _name: None)
     out = tmp_path / "out"

@@ -15,10 +15,10 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reportgen.api import build_report
+from reportgen.api import BuildOptions, build_report
 from reportgen.checking.fonts import font_kind
 from reportgen.checking.run import check_document
-from reportgen.cli import main
+from reportgen.cli.app import main
 from reportgen.core.errors import DocumentError, Severity
 from reportgen.schema.load import load_schema
 
@@ -57,7 +57,7 @@ def test_our_output_passes(built: Path) -> None:
     "options", [{"letterhead": True}, {"seal": True}, {"letterhead": True, "seal": True}]
 )
 def test_letterhead_and_sealed_output_pass(tmp_path: Path, options: dict[str, bool]) -> None:
-    [docx] = build_report(EXAMPLE, output_dir=tmp_path, **options).outputs
+    [docx] = build_report(EXAMPLE, output_dir=tmp_path, options=BuildOptions(**options)).outputs
     assert check_document(docx) == []
 
 

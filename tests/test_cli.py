@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import main
+from reportgen.cli.app import main
 
 from .conftest import EXAMPLE, LETTER
 from .test_xlsxfile import CATALOGUE
@@ -152,7 +152,7 @@ def test_english_messages(edited: Callable[..., Path]) -> None:
 
 @pytest.mark.parametrize("command", ["list", "show", "new", "lint"])
 def test_every_templates_command_has_help(command: str) -> None:
-    from reportgen.cli import templates
+    from reportgen.cli.templates import templates
 
     assert templates.commands[command].help
     code, out, _err = run("templates", command, "--help")
@@ -456,7 +456,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
 
     folder = _batch_folder(tmp_path, copies=3, broken=2)
     leader, follower = os.openpty()
-    command = [sys.executable, "-c", "from reportgen.cli import main; main()"]
+    command = [sys.executable, "-c", "from reportgen.cli.app import main; main()"]
     args = ["--lang", "en", "build", str(folder), "-o", str(tmp_path / "out"), "-j", "2"]
     done = subprocess.run(command + args, stderr=follower, stdout=subprocess.PIPE, timeout=120)
     os.close(follower)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from reportgen.api import validate
-from reportgen.cli import main
+from reportgen.cli.app import main
 from reportgen.core.errors import OutputError
 from reportgen.validation.fix import fix_workbook
 

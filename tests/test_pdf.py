@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from docx import Document
 
 from reportgen import conversion as pdf_module
-from reportgen.api import build_report
-from reportgen.cli import main
+from reportgen.api import BuildOptions, build_report
+from reportgen.cli.app import main
 from reportgen.conversion import convert_to_pdf, preview_pages
 from reportgen.core.errors import ConversionError, OutputError
 from reportgen.gbt9704.grid import NO_LINE_END, NO_LINE_START
@@ -63,7 +63,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
         "letterhead": {"letterhead": True},
         "sealed": {"seal": True},
     }.items():
-        [docx[name]] = build_report(workbook, output_dir=root / name, **options).outputs
+        [docx[name]] = build_report(
+            workbook, output_dir=root / name, options=BuildOptions(**options)
+        ).outputs
         docx[name] = docx[name].rename(root / f"{name}.docx")
     pdfs = convert_to_pdf(list(docx.values()), root / "pdf")
     return {name: (docx[name], pdf) for name, pdf in zip(docx, pdfs, strict=True)}
@@ -388,5 +390,5 @@ def test_build_with_pdf_but_no_libreoffice_writes_nothing(
     # leaving a letter the user was told had failed.
     monkeypatch.setattr(pdf_module.shutil, "which", lambda _name: None)
     with pytest.raises(ConversionError, match="soffice"):
-        build_report(EXAMPLE, output_dir=tmp_path / "out", pdf=True)
+        build_report(EXAMPLE, output_dir=tmp_path / "out", options=BuildOptions(pdf=True))
     assert not (tmp_path / "out").exists()

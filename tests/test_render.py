@@ -12,7 +12,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from reportgen.api import build_report
+from reportgen.api import BuildOptions, build_report
 
 from .conftest import EXAMPLE, EXAMPLE_ANNUAL, LETTER, docx_lines, docx_paragraphs, docx_text
 
@@ -192,7 +192,9 @@ def test_annual_report_without_the_optional_part_numbers_four(
 @pytest.fixture(scope="module")
 def letterhead(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Document
     out = tmp_path_factory.mktemp("letterhead")
-    [docx] = build_report(EXAMPLE, output_dir=out, letterhead=True, seal=True).outputs
+    [docx] = build_report(
+        EXAMPLE, output_dir=out, options=BuildOptions(letterhead=True, seal=True)
+    ).outputs
     return Document(str(docx))
 
 
@@ -257,7 +259,7 @@ def test_builds_are_byte_identical_whenever_and_wherever(
     [first] = build_report(EXAMPLE, output_dir=Path("out")).outputs
     time.sleep(1.1)  # zip entries and properties would carry the clock's seconds
     env = {**os.environ, "TZ": "America/Los_Angeles", "LANG": "C"}
-    code = "from reportgen.cli import main; main()"
+    code = "from reportgen.cli.app import main; main()"
     subprocess.run(
         [sys.executable, "-c", code, "build", str(EXAMPLE), "-o", "elsewhere"],
         cwd=there,
@@ -388,7 +390,7 @@ def test_a_template_that_is_not_a_docx(example: Path, tmp_path: Path) -> None:
 def test_unsafe_template_through_the_cli_is_one_line(example: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from reportgen.cli import main
+    from reportgen.cli.app import main
 
     folder = _user_template(tmp_path, "{{ ''.__class__.__mro__ }}")
     out = tmp_path / "out"

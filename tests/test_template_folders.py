@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
 
-from reportgen.cli import main
+from reportgen.cli.app import main
 from reportgen.core.errors import OutputError, TemplateError
 from reportgen.schema.folders import describe, list_text, new_template, shipped_templates
 from reportgen.schema.load import load_schema

@@ -8,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import main
+from reportgen.cli.app import main
 from reportgen.cli.usage import LocalizedGroup
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import main
+from reportgen.cli.app import main
 from reportgen.core.errors import DocumentError
 from reportgen.wordml.open import open_docx
 

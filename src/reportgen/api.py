@@ -6,6 +6,7 @@ output) and returns typed results; user mistakes raise ``ReportgenError`` subcla
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,26 @@ from reportgen.validation.run import ValidationResult, schema_for, validate_data
 from reportgen.validation.structure import not_shown
 from reportgen.workbook.read import read_workbook
 from reportgen.workbook.write import write_workbook
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: also a PDF (or a PDF/A-2b for archiving), the 信函格式 first page
+    (``letterhead``, GB/T 9704 §10.1), the layout for a seal (``seal``, §7.3.5.1)."""
+
+    pdf: bool = False
+    pdfa: bool = False
+    letterhead: bool = False
+    seal: bool = False
+
+    @property
+    def wants_pdf(self) -> bool:
+        """Whether a PDF of either kind is asked for."""
+        return self.pdf or self.pdfa
+
+    def docx_only(self) -> BuildOptions:
+        """The same options without the PDF (a batch converts its PDFs together afterwards)."""
+        return dataclasses.replace(self, pdf=False, pdfa=False)
 
 
 @dataclass(frozen=True)
@@ -52,18 +73,13 @@ def build_report(
     workbook: Path,
     output_dir: Path = Path("build"),
     template: str | None = None,
-    *,
-    pdf: bool = False,
-    pdfa: bool = False,
-    letterhead: bool = False,
-    seal: bool = False,
+    options: BuildOptions = BuildOptions(),
 ) -> BuildResult:
-    """Validate ``workbook`` and render its .docx (and its PDF with ``pdf`` or ``pdfa``);
-    ``letterhead`` gives the 信函格式 first page, ``seal`` the sealed signature layout.
+    """Validate ``workbook`` and render its .docx (and its PDF if ``options`` ask for one).
     Raise ValidationFailed on any error."""
     from reportgen.rendering.render import render_docx  # deferred: docxtpl is slow to import
 
-    if pdf or pdfa:
+    if options.wants_pdf:
         from reportgen.conversion import soffice
 
         soffice()  # no LibreOffice: stop before the .docx is written, not after
@@ -74,16 +90,16 @@ def build_report(
         raise ValidationFailed(result.findings)
     report = result.report
     target = output_path(output_dir, report.year, report.title)
-    context = build_context(report, sealed=seal)
-    shown = render_docx(schema, report, context, target, letterhead=letterhead)
+    context = build_context(report, sealed=options.seal)
+    shown = render_docx(schema, report, context, target, letterhead=options.letterhead)
     outputs = [target]
-    if pdf or pdfa:
+    if options.wants_pdf:
         from reportgen.conversion import convert_to_pdf
 
-        outputs += convert_to_pdf([target], target.parent, pdfa=pdfa)
+        outputs += convert_to_pdf([target], target.parent, pdfa=options.pdfa)
     printed = [t for t in result.texts if t.role not in _metadata_roles(schema)]
     warnings = [*result.findings, *not_shown(printed, shown, str(workbook))]
-    if letterhead and not report.doc_number:
+    if options.letterhead and not report.doc_number:
         warnings.append(_letterhead_without_number(schema))
     return BuildResult(outputs=tuple(outputs), warnings=tuple(warnings))
 

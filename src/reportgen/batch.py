@@ -24,7 +24,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reportgen.core.errors import Finding, ReportgenError, ValidationFailed
+from reportgen import api
+from reportgen.api import BuildOptions
+from reportgen.core.errors import Finding, OutputError, ReportgenError, ValidationFailed
 from reportgen.core.files import staging_folder, write_error
 from reportgen.core.i18n import _, fill, translate
 from reportgen.core.text import display_width
@@ -70,7 +72,41 @@ class _Task:
     workbook: Path
     staging: Path
     template: str | None
-    options: Mapping[str, Any]
+    options: BuildOptions
+
+
+def build_batch(
+    workbooks: Sequence[Path],
+    output_dir: Path,
+    *,
+    template: str | None = None,
+    jobs: int | None = None,
+    options: BuildOptions = BuildOptions(),
+    on_done: Callable[[BatchItem], None] | None = None,
+) -> list[BatchItem]:
+    """``build`` of many workbooks: every .docx in parallel, then their PDFs in one
+    LibreOffice run per output folder; stops first if the PDFs asked for cannot be made."""
+    if options.wants_pdf:
+        require_pdf_tools()
+    items = build_many(
+        workbooks,
+        output_dir,
+        template=template,
+        jobs=jobs,
+        on_done=on_done,
+        options=options.docx_only(),
+    )
+    return add_pdfs(items, pdfa=options.pdfa) if options.wants_pdf else items
+
+
+def workbooks_in(paths: Iterable[Path]) -> list[Path]:
+    """``collect_workbooks``, or an OutputError when there is none to build."""
+    found = collect_workbooks(paths)
+    if not found:
+        raise OutputError(
+            _("No .xlsx workbooks in {paths}."), paths=", ".join(str(p) for p in paths)
+        )
+    return found
 
 
 def collect_workbooks(paths: Iterable[Path]) -> list[Path]:
@@ -104,15 +140,14 @@ def build_many(
     template: str | None = None,
     jobs: int | None = None,
     on_done: Callable[[BatchItem], None] | None = None,
-    build_options: Mapping[str, Any] | None = None,
+    options: BuildOptions = BuildOptions(),
 ) -> list[BatchItem]:
     """Build every workbook, ``jobs`` at a time (default: the machine's cores); one outcome
-    per workbook, in the order given. ``build_options`` pass on to ``api.build_report``."""
+    per workbook, in the order given, each built with ``options``."""
     staging = staging_folder(output_dir, "batch")
     try:
         tasks = [
-            _Task(path, staging / str(n), template, dict(build_options or {}))
-            for n, path in enumerate(workbooks)
+            _Task(path, staging / str(n), template, options) for n, path in enumerate(workbooks)
         ]
         items = list(_run(tasks, jobs or os.cpu_count() or 1, on_done or (lambda _item: None)))
         return _move_into_place(items, tasks, output_dir)
@@ -142,12 +177,8 @@ def _run(tasks: list[_Task], jobs: int, on_done: Callable[[BatchItem], None]) ->
 
 def build_one(task: _Task) -> BatchItem:
     """Build one workbook into its staging folder; every failure becomes a failed item."""
-    from reportgen import api
-
     try:
-        result = api.build_report(
-            task.workbook, output_dir=task.staging, template=task.template, **task.options
-        )
+        result = api.build_report(task.workbook, task.staging, task.template, task.options)
     except ValidationFailed as exc:
         return BatchItem(task.workbook, (), tuple(exc.findings), exc.message, exc.params)
     except ReportgenError as exc:

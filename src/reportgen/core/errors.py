@@ -7,7 +7,7 @@ and an exit code. Anything else escaping is a bug in reportgen and shows a trace
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, IntEnum
 from typing import Any
 
 from reportgen.core.i18n import _, fill
@@ -70,13 +70,21 @@ class Finding:
         }
 
 
+class ExitStatus(IntEnum):
+    """What a command's exit code says (as pip's status codes do)."""
+
+    OK = 0
+    FINDINGS = 1  # it ran, and found errors, differences or failed workbooks
+    UNUSABLE = 2  # an input or output could not be used; click's usage errors are 2 too
+
+
 class ReportgenError(Exception):
     """A problem the user can fix; its message is shown without a traceback.
 
     The message is an English message id with ``{name}`` fields, translated when shown.
     """
 
-    exit_code = 2
+    exit_code = ExitStatus.UNUSABLE
 
     def __init__(self, message: str, **params: Any) -> None:
         super().__init__(message)
@@ -118,7 +126,7 @@ class ConversionError(ReportgenError):
 class ValidationFailed(ReportgenError):
     """The workbook has errors; ``findings`` lists every one of them."""
 
-    exit_code = 1
+    exit_code = ExitStatus.FINDINGS
 
     def __init__(self, findings: list[Finding]) -> None:
         errors = sum(1 for f in findings if f.severity is Severity.ERROR)
