@@ -35,7 +35,7 @@ template: $(STAMP)  ## regenerate the Word template of every shipped kind (one g
 	$(BIN)/python tools/make_template.py templates/annual-report/template.docx
 
 example: $(STAMP)  ## regenerate the example workbooks (the 2018 letter; the fictional annual report)
-	$(BIN)/python tools/make_example.py ../shared/reference/letter-2018.txt $(EXAMPLE)
+	$(BIN)/python tools/make_example.py inputs/sources/letter-2018.txt $(EXAMPLE)
 	$(BIN)/python tools/make_example_annual.py $(EXAMPLE_ANNUAL)
 
 catalog: $(STAMP)  ## add new messages to the Chinese catalog

@@ -18,7 +18,8 @@ from reportgen.core.model import Report, Section
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example-2018.xlsx"
 EXAMPLE_ANNUAL = ROOT / "inputs" / "example-annual.xlsx"
-LETTER = ROOT.parent / "shared" / "reference" / "letter-2018.txt"
+# The published 2018 letter, the project's own copy (a published official document).
+LETTER = ROOT / "inputs" / "sources" / "letter-2018.txt"
 
 Edits = dict[tuple[str, str], Any]
 

@@ -284,7 +284,6 @@ def test_a_workbook_for_a_template_not_here_says_how_to_find_it(
 # ---------------------------------------------------------------- import, init --from, diff
 
 
-@pytest.mark.skipif(not LETTER.exists(), reason="letter-2018.txt not found")
 def test_import_says_what_it_did_and_refuses_to_overwrite(tmp_path: Path) -> None:
     target = tmp_path / "2018.xlsx"
     code, out, _err = run("import", str(LETTER), "-o", str(target))

@@ -75,8 +75,6 @@ def test_shares_that_are_not_contradictions(text: str) -> None:
 
 
 def test_every_share_in_the_2018_letter_is_consistent() -> None:
-    if not LETTER.exists():
-        pytest.skip("../shared/reference/letter-2018.txt not found")
     text = fix_punctuation(LETTER.read_text(encoding="utf-8"))
     assert percent_contradictions(text) == []
 

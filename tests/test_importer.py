@@ -40,8 +40,6 @@ from .conftest import (
     example_with_leads,
 )
 
-needs_letter = pytest.mark.skipif(not LETTER.exists(), reason="letter-2018.txt not found")
-
 
 def _same(text: str) -> str:
     """Full- and half-width punctuation treated alike (as in test_render)."""
@@ -95,7 +93,6 @@ def test_figures_are_read_back_from_their_sentence() -> None:
 # ---------------------------------------------------------------- the 2018 letter
 
 
-@needs_letter
 def test_the_letter_imports_to_the_example_report(tmp_path: Path) -> None:
     target = tmp_path / "2018.xlsx"
     result, schema = import_document(LETTER, target)
@@ -107,7 +104,6 @@ def test_the_letter_imports_to_the_example_report(tmp_path: Path) -> None:
     assert load_workbook(target)["基本信息"]["B5"].value is None  # default title not stored
 
 
-@needs_letter
 def test_the_imported_letter_builds_line_for_line(tmp_path: Path) -> None:
     target = tmp_path / "2018.xlsx"
     import_document(LETTER, target)
@@ -348,11 +344,10 @@ def test_the_best_fitting_template_is_chosen(annual: Path) -> None:
     letter, annual_schema = load_schema("letter"), load_schema(annual)
     annual_lines = [Line(full_width(x.text), x.position, x.unit) for x in _lines(ANNUAL_TEXT)]
     assert best_fit(annual_lines, [letter, annual_schema])[1].name == "annual-test"
-    if LETTER.exists():
-        letter_lines = [
-            Line(full_width(x.text), x.position, x.unit) for x in _lines(LETTER.read_text("utf-8"))
-        ]
-        assert best_fit(letter_lines, [letter, annual_schema])[1].name == "letter"
+    letter_lines = [
+        Line(full_width(x.text), x.position, x.unit) for x in _lines(LETTER.read_text("utf-8"))
+    ]
+    assert best_fit(letter_lines, [letter, annual_schema])[1].name == "letter"
 
 
 @pytest.mark.parametrize(
