@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 EXAMPLE := inputs/example-2018.xlsx
 EXAMPLE_ANNUAL := inputs/example-annual.xlsx
 
-.PHONY: demo test lint bench clean template example catalog
+.PHONY: demo test lint bench clean template example catalog docs
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (python -m venv, pip install -e '.[dev]'); log: $(VENV)/install.log"
@@ -37,6 +37,9 @@ template: $(STAMP)  ## regenerate the Word template of every shipped kind (one g
 example: $(STAMP)  ## regenerate the example workbooks (the 2018 letter; the fictional annual report)
 	$(BIN)/python tools/make_example.py inputs/sources/letter-2018.txt $(EXAMPLE)
 	$(BIN)/python tools/make_example_annual.py $(EXAMPLE_ANNUAL)
+
+docs: $(STAMP)  ## regenerate docs/cli.md from the commands' --help
+	$(BIN)/python tools/make_cli_reference.py
 
 catalog: $(STAMP)  ## add new messages to the Chinese catalog
 	$(BIN)/python tools/update_catalog.py

@@ -1,6 +1,6 @@
-"""Write inputs/example-2018.xlsx from the published 2018 letter (../shared/reference).
+"""Write inputs/example-2018.xlsx from the published 2018 letter (inputs/sources).
 
-Run:  python tools/make_example.py ../shared/reference/letter-2018.txt inputs/example-2018.xlsx
+Run:  python tools/make_example.py inputs/sources/letter-2018.txt inputs/example-2018.xlsx
 """
 
 from __future__ import annotations
