@@ -10,28 +10,36 @@ from __future__ import annotations
 
 import codecs
 import zipfile
+from enum import Enum
 from pathlib import Path
 
 from reportgen.core.errors import ReportgenError
 from reportgen.core.i18n import Message, _
 
-MISSING, EMPTY, PDF, DOCX, XLSX, ZIP, DAMAGED, OLE, OTHER = (
-    "missing",
-    "empty",
-    "pdf",
-    "docx",
-    "xlsx",
-    "zip",
-    "damaged",
-    "ole",
-    "other",
-)
+class FileKind(str, Enum):
+    """What a file is, told from its bytes."""
+
+    MISSING = "missing"
+    EMPTY = "empty"
+    PDF = "pdf"
+    DOCX = "docx"
+    XLSX = "xlsx"
+    ZIP = "zip"  # an ordinary zip archive
+    DAMAGED = "damaged"  # a zip that does not open
+    OLE = "ole"  # .doc, .xls, or a password-protected .docx/.xlsx
+    OTHER = "other"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+MISSING, EMPTY, PDF, DOCX, XLSX, ZIP, DAMAGED, OLE, OTHER = FileKind
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # compound file: .doc, .xls, or a password-protected .docx/.xlsx
 _PDF_MAGIC = b"%PDF-"
 
 
-def sniff(path: Path) -> str:
+def sniff(path: Path) -> FileKind:
     """The kind of file at ``path``: one of the constants above."""
     if not path.is_file():
         return MISSING
@@ -48,7 +56,7 @@ def sniff(path: Path) -> str:
     return OTHER
 
 
-def _package_kind(path: Path) -> str:
+def _package_kind(path: Path) -> FileKind:
     """A zip: a Word document, an Excel workbook, another Office file (OTHER), an ordinary
     zip, or a damaged one."""
     try:
