@@ -23,7 +23,9 @@ def docx_failures() -> tuple[type[BaseException], ...]:
     A part listed but missing (KeyError), a truncated or damaged zip (BadZipFile, EOFError,
     zlib.error: a deflate stream cut or altered), XML that is not well formed, a package that
     is no Word document (python-docx's PackageNotFoundError and OpcError, ValueError for a
-    wrong content type such as a .docm or .dotx).
+    wrong content type such as a .docm or .dotx). python-docx trusts a package's
+    [Content_Types].xml and relationships: when they are not what Word writes, it fails with
+    AttributeError, TypeError or IndexError deep inside its reader.
     """
     from docx.opc.exceptions import OpcError
     from lxml.etree import XMLSyntaxError
@@ -36,6 +38,9 @@ def docx_failures() -> tuple[type[BaseException], ...]:
         zipfile.BadZipFile,
         zlib.error,
         EOFError,
+        AttributeError,
+        TypeError,
+        IndexError,
     )
 
 
