@@ -17,6 +17,10 @@ from reportgen.core.filekind import damaged, not_a_word_file, require_docx
 from reportgen.core.i18n import _
 
 
+class WrongPart(Exception):
+    """A part of a Word package holds another kind of XML than its name says."""
+
+
 def docx_failures() -> tuple[type[BaseException], ...]:
     """What reading a Word package can raise on a bad file, whichever library reads it.
 
@@ -41,6 +45,7 @@ def docx_failures() -> tuple[type[BaseException], ...]:
         AttributeError,
         TypeError,
         IndexError,
+        WrongPart,
     )
 
 
@@ -55,9 +60,28 @@ def open_docx(path: Path, error: type[ReportgenError], advice: str | None = None
     if advice is None:
         require_docx(path, error)
     try:
-        return Document(str(path))
+        document = Document(str(path))
+        _check_parts(document)
     except docx_failures() as exc:
         raise unreadable(path, exc, error, advice) from exc
+    return document
+
+
+def _check_parts(document: Any) -> None:
+    """Read the parts every command uses, now rather than halfway through a check: python-docx
+    reads a part lazily and trusts its kind, so a styles part holding a document body fails
+    later, deep inside it. A part of the wrong kind raises WrongPart here."""
+    wanted = {
+        "styles": document.styles.element,
+        "settings": document.settings.element,
+        "coreProperties": document.core_properties._element,
+    }
+    for name, element in wanted.items():
+        if not str(element.tag).endswith("}" + name):
+            raise WrongPart(f"the {name} part holds <{element.tag}>")
+    for section in document.sections:
+        for story in (section.header, section.footer):
+            story.is_linked_to_previous  # noqa: B018 (reading it parses the part)
 
 
 def unreadable(
