@@ -13,6 +13,8 @@ carries it (``context.field_carriers``): 发文机关 through ``signature.issuer
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,12 +30,14 @@ from reportgen.checking.template_tags import (
 from reportgen.core.errors import Finding, Severity, TemplateError
 from reportgen.core.filekind import what_it_is
 from reportgen.core.i18n import _
+from reportgen.core.model import Part, Point, Report, Section
 from reportgen.gbt9704.styles import LAYOUT_STYLES
 from reportgen.rendering.context import RENDERER_PLACED, field_carriers
 from reportgen.rendering.jinja import REPLACE_TEMPLATE_DOCX
 from reportgen.schema.load import read_schema, resolve_template
 from reportgen.schema.problems import key_line
-from reportgen.schema.spec import Schema
+from reportgen.schema.spec import FieldSpec, Schema
+from reportgen.schema.titles import fill_title
 from reportgen.wordml.open import open_docx
 
 _STYLE_KIND_MESSAGES = {
@@ -51,8 +55,11 @@ def lint_template(name_or_dir: str | Path) -> list[Finding]:
     docx = folder / "template.docx"
     document = _open_docx(docx, findings)
     if document is not None:
+        findings += _link_findings(docx)
         findings += _docx_findings(document, docx, schema)
         findings += _style_findings(document, docx)
+        if schema is not None and not any(f.severity is Severity.ERROR for f in findings):
+            findings += _fill_findings(schema, docx)
     return findings
 
 
@@ -112,6 +119,37 @@ def _open_docx(path: Path, findings: list[Finding]) -> Any:
         return None
 
 
+def _link_findings(path: Path) -> list[Finding]:
+    """Each link outside the package that a letter may not keep (pictures, attached
+    templates, OLE objects, fields that fetch, hyperlinks other than http(s) and mailto):
+    build refuses them."""
+    from reportgen.wordml.relations import refused_links
+
+    return [
+        _error(
+            "external-link",
+            _LINK_MESSAGE if link.rel_id else _FIELD_MESSAGE,
+            path,
+            link.fix,
+            part=link.part,
+            target=link.target,
+            rel_id=link.rel_id,
+            kind=link.kind,
+        )
+        for link in refused_links(path)
+    ]
+
+
+_LINK_MESSAGE = _(
+    "{part} links outside the document, to {target} (relationship {rel_id}, {kind}); Word or "
+    "LibreOffice would fetch or open it, so build refuses the template."
+)
+_FIELD_MESSAGE = _(
+    "{part} links outside the document, to {target} ({kind} in the text); Word or LibreOffice "
+    "would fetch or open it, so build refuses the template."
+)
+
+
 def _stories(document: Any) -> Iterator[tuple[str, Any]]:
     """The body, then each header and footer part, by name (footer1 …): each is one template."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -152,14 +190,33 @@ def _variable_problems(
     from jinja2 import TemplateSyntaxError
 
     source = "\n".join(p.jinja_line() for p in paragraphs)
+    check.problems = []
     try:
         tree = env.parse(source)
+        check.statement(tree, {})
     except TemplateSyntaxError as exc:
         message = _("“{text}”: the tags cannot be read: {error}")
         return [Problem(exc.lineno, message, {"error": exc.message}, "jinja-syntax")]
-    check.problems = []
-    check.statement(tree, {})
-    return check.problems
+    except RecursionError:  # (((((… or blocks inside blocks, hundreds deep
+        message = _(
+            "The tags are nested deeper than reportgen reads (brackets or blocks inside each "
+            "other hundreds of times); build refuses it too."
+        )
+        return [Problem(0, message, {}, "jinja-too-deep")]
+    return [*_refused_problems(tree), *check.problems]
+
+
+def _refused_problems(tree: Any) -> Iterator[Problem]:
+    """include, import and extends: there is nothing to load, a template is one document."""
+    from reportgen.rendering.sandbox import refused_tags
+
+    message = _(
+        "“{text}”: {{% {tag} %}} is not allowed: a template is one Word document, with nothing to "
+        "include, import or extend. Copy what it needs into template.docx (a piece used twice can "
+        "be a {{% macro %}})."
+    )
+    for line, tag in refused_tags(tree):
+        yield Problem(line, message, {"tag": tag}, "tag-refused")
 
 
 def _docx_finding(
@@ -204,6 +261,61 @@ def _shown_findings(schema: Schema, used: set[str], path: Path) -> Iterator[Find
             ),
             sheets="、".join(p.sheet for p in schema.parts),
         )
+
+
+# ---------------------------------------------------------------- a trial fill
+
+
+def _fill_findings(schema: Schema, path: Path) -> list[Finding]:
+    """The template filled once with sample data, in the sandbox build uses: what only a
+    render shows (``1/0``, a loop over huge ranges, a macro calling itself, broken XML)."""
+    from reportgen.rendering.context import build_context
+    from reportgen.rendering.render import render_package
+
+    report = sample_report(schema)
+    try:
+        render_package(schema, report, build_context(report))
+    except TemplateError as exc:
+        problem = exc.params.get("problem", exc.params.get("error"))
+        if problem is None:
+            return [_error("template-fill", exc.message, path, **exc.params)]
+        message = _("Filled with sample data, the template cannot be filled: {problem}")
+        return [_error("template-fill", message, path, problem=problem)]
+    return []
+
+
+def sample_report(schema: Schema) -> Report:
+    """A report for ``schema`` made of its fields' examples (or labels) and one sample
+    section in every part: enough for every loop and field of a template to run."""
+    info: dict[str, Any] = {f.key: _sample_value(f) for f in schema.fields}
+    year = info.get("year")
+    year = info["year"] = year if isinstance(year, int) else 2024
+    info["signature_date"] = dt.date(year + 1, 1, 15)
+    try:
+        title = fill_title(schema.default_title, info)
+    except (KeyError, ValueError):
+        title = schema.description
+    point = Point("示例要点", "示例内容。")
+    section = Section("示例小节", "示例内容。", points=(point,))
+    parts = tuple(Part(p.key, p.title, sections=(section,)) for p in schema.parts)
+    named = {f.name for f in dataclasses.fields(Report)}
+    return Report(
+        template=schema.name,
+        title=title,
+        parts=parts,
+        extra={k: v for k, v in info.items() if k not in named},
+        **{k: v for k, v in info.items() if k in named and k not in ("title", "parts")},
+    )
+
+
+def _sample_value(spec: FieldSpec) -> str | int | dt.date:
+    """A field's sample: its example, else its default or label; a number for an integer."""
+    text = spec.example or spec.default or spec.label
+    if spec.type == "integer":
+        return int(text) if text.isdigit() else (spec.minimum or 1)
+    if spec.type == "date":
+        return dt.date(2024, 1, 15)
+    return text
 
 
 # ---------------------------------------------------------------- styles

@@ -353,9 +353,9 @@ class VariableCheck:
         """Macros, call blocks, with and block-set: their own names bound, then their body."""
         from jinja2 import nodes
 
-        inner = {**scope, "caller": ANY, "varargs": ANY, "kwargs": ANY}
         if isinstance(node, nodes.Macro):
-            scope[node.name] = ANY
+            scope[node.name] = ANY  # before its body: a macro may call itself
+        inner = {**scope, "caller": ANY, "varargs": ANY, "kwargs": ANY}
         if isinstance(node, nodes.AssignBlock):
             self.bind(node.target, ANY, scope)
         for value in getattr(node, "values", []) + getattr(node, "defaults", []):

@@ -14,12 +14,15 @@ a byte-identical .docx.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from reportgen.core.errors import TemplateError
 from reportgen.core.files import atomic_path
+from reportgen.core.i18n import Message, _
 from reportgen.core.model import Report
 from reportgen.rendering.compiled import compiled_template
 from reportgen.rendering.context import RenderContext
@@ -74,6 +77,7 @@ def render_package(
     The letterhead adds parts (a first-page footer) and shapes, so it takes the fresh path.
     """
     with template_errors(schema.docx_path):
+        refuse_external_links(schema.docx_path)
         compiled = compiled_template(schema.docx_path) if cached and not letterhead else None
         if compiled is not None:
             members = compiled.fill(context, report, schema.name)
@@ -81,6 +85,43 @@ def render_package(
             parts = unzip(_fresh_docx(schema, report, context, letterhead))
             members = [deflate(name, content) for name, content in parts.items()]
     return write_zip(members, report.signature_date)
+
+
+def refuse_external_links(path: Path) -> None:
+    """A TemplateError for the first link the template makes outside itself (a linked
+    picture, an attached template, a file: hyperlink, an INCLUDEPICTURE field …), which
+    LibreOffice or Word would fetch or open."""
+    stat = path.stat()
+    for link in _refused_links(path.resolve(), stat.st_mtime_ns, stat.st_size):
+        message = _LINK_MESSAGE if link.rel_id else _FIELD_MESSAGE
+        raise TemplateError(
+            message,
+            file=str(path),
+            part=link.part,
+            target=link.target,
+            rel_id=link.rel_id,
+            kind=link.kind,
+            fix=Message(link.fix),
+        )
+
+
+_LINK_MESSAGE = _(
+    "{file}: {part} links outside the document, to {target} (relationship {rel_id}, {kind}); "
+    "Word or LibreOffice would fetch or open it, so reportgen does not build from this "
+    "template. {fix}"
+)
+_FIELD_MESSAGE = _(
+    "{file}: {part} links outside the document, to {target} ({kind} in the text); Word or "
+    "LibreOffice would fetch or open it, so reportgen does not build from this template. {fix}"
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _refused_links(path: Path, _mtime_ns: int, _size: int) -> tuple[Any, ...]:
+    """The template's refused links, read once per file version (a batch renders hundreds)."""
+    from reportgen.wordml.relations import refused_links
+
+    return tuple(refused_links(path))
 
 
 def _fresh_docx(schema: Schema, report: Report, context: RenderContext, letterhead: bool) -> bytes:

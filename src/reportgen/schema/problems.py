@@ -19,13 +19,14 @@ from reportgen.schema.spec import (
     DERIVED_VALUES,
     FIELD_TYPES,
     PART_KINDS,
+    REPORT_FIELD_TYPES,
     FieldSpec,
     PartSpec,
     Schema,
     SchemaProblem,
     is_template_name,
 )
-from reportgen.schema.titles import placeholders
+from reportgen.schema.titles import title_fields
 from reportgen.workbook.layout import INSTRUCTIONS_SHEET
 
 # A field key is written {{ fields.<key> }} in the template, so it must be an identifier; the
@@ -165,6 +166,7 @@ def _field_problems(schema: Schema) -> Iterator[_Problem]:
                 _("Field '{key}' has unknown type '{type}' (known: {known})."),
                 {"key": spec.key, "type": spec.type, "known": ", ".join(FIELD_TYPES)},
             )
+        yield from _type_problems(spec, where)
         yield from _repeated(schema.fields[:index], spec, ("key", "label"), where)
         # An Excel list validation is one comma-separated formula of at most 255 characters.
         if spec.choices and (
@@ -184,6 +186,30 @@ def _field_problems(schema: Schema) -> Iterator[_Problem]:
                 _("Field '{key}' must be declared: reportgen needs it."),
                 {"key": needed},
             )
+
+
+def _type_problems(spec: FieldSpec, where: tuple[Any, ...]) -> Iterator[_Problem]:
+    """A field the report computes with (年度, 成文日期 …) of another type, and a default on an
+    integer or date field (used as typed, not read as a number or a date)."""
+    allowed = REPORT_FIELD_TYPES.get(spec.key)
+    if allowed and spec.type in FIELD_TYPES and spec.type not in allowed:
+        yield (
+            where + ("type",),
+            _(
+                "Field '{key}' must be of type {allowed}, not '{type}': reportgen computes the "
+                "title, the signature and the year checks from it."
+            ),
+            {"key": spec.key, "allowed": " / ".join(allowed), "type": spec.type},
+        )
+    if spec.default and spec.type in ("integer", "date"):
+        yield (
+            where + ("default",),
+            _(
+                "Field '{key}' is of type {type} and cannot have a default; remove default, or "
+                "make the field text."
+            ),
+            {"key": spec.key, "type": spec.type},
+        )
 
 
 def _repeated(
@@ -250,10 +276,12 @@ def _sheet_name_problems(name: str, where: tuple[Any, ...]) -> Iterator[_Problem
 
 
 def _pattern_problems(schema: Schema, pattern: str, where: tuple[Any, ...]) -> Iterator[_Problem]:
-    """Title patterns whose braces are broken or that name no field."""
+    """Title patterns whose braces are broken, that use more than plain {name} placeholders
+    (a format spec such as {issuer:>100000000} makes str.format pad for half an hour), or that
+    name no field."""
     known = [f.key for f in schema.fields] + list(DERIVED_VALUES)
     try:
-        names = placeholders(pattern)
+        fields = title_fields(pattern)
     except ValueError as exc:
         yield (
             where,
@@ -261,8 +289,17 @@ def _pattern_problems(schema: Schema, pattern: str, where: tuple[Any, ...]) -> I
             {"value": pattern, "error": str(exc)},
         )
         return
-    for name in names:
-        if name not in known:
+    for name, written in fields:
+        if written:
+            yield (
+                where,
+                _(
+                    "The title uses {written}: a title may use only plain placeholders such as "
+                    "{{issuer}}, without a format spec, conversion, attribute or index."
+                ),
+                {"written": written},
+            )
+        elif name not in known:
             yield (
                 where,
                 _("The title uses {{{name}}}, which is not a field (known: {known})."),

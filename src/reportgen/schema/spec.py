@@ -22,6 +22,22 @@ DEFAULT_TEMPLATE = "letter"
 TEMPLATE_TAG = "reportgen:"
 # The fields every template declares: the title, the recipient line and the signature need them.
 CORE_FIELDS = ("issuer", "recipient", "year", "signature_date", "intro", "closing")
+# The types of the fields the report itself holds (Report's attributes): the title, the
+# signature and the year checks compute with them, so a year must stay a number and a date a
+# date; the others are read as text (a docnumber or percent field is text too).
+_TEXTUAL = ("text", "docnumber", "percent")
+REPORT_FIELD_TYPES = {
+    "issuer": _TEXTUAL,
+    "recipient": _TEXTUAL,
+    "year": ("integer",),
+    "title": _TEXTUAL,
+    "signature_date": ("date",),
+    "intro": _TEXTUAL,
+    "closing": _TEXTUAL,
+    "doc_number": _TEXTUAL,
+    "classification": _TEXTUAL,
+    "retention": _TEXTUAL,
+}
 # Besides the fields, title patterns may use next_year (年度 + 1), for a part such as
 # "{next_year}年度推进法治政府建设的主要安排".
 DERIVED_VALUES = ("next_year",)
