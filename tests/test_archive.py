@@ -9,6 +9,7 @@ import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import bagit
 import pytest
 from click.testing import CliRunner
 
@@ -79,6 +80,7 @@ def test_archive_then_verify(example: Path, tmp_path: Path) -> None:
         ["example.xlsx", "metadata.json", f"{TITLE}.docx"]
     )
     assert (bag / "data" / "example.xlsx").read_bytes() == example.read_bytes()
+    bagit.Bag(str(bag)).validate()  # the Library of Congress's own validation agrees
     [docx] = build_report(example, output_dir=tmp_path / "build").outputs
     assert (bag / "data" / f"{TITLE}.docx").read_bytes() == docx.read_bytes()  # reproducible
     assert (bag / "bagit.txt").read_text() == (

@@ -8,14 +8,13 @@ The letter is built from the archived copy of the workbook, so the two provably 
 together, and with the same versions the .docx can be rebuilt byte for byte.
 
 The bag is made in a temporary folder inside ``DIR`` and renamed into place whole; an
-existing bag is never overwritten. ``verify_bag`` runs bagit's validation and checks
-metadata.json's hashes, naming every file that changed, went missing or was added.
+existing bag is never overwritten. ``verify_bag`` (in ``verify``, importable from here too)
+checks a bag, naming every file that changed, went missing or was added.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -25,23 +24,36 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import conversion
+from reportgen.archive.verify import (
+    CHECKSUM,
+    METADATA,
+    ArchiveError,
+    Problem,
+    Verification,
+    sha256,
+    verify_bag,
+)
 from reportgen.core.errors import Finding, ReportgenError, ValidationFailed
+from reportgen.core.filekind import DOCX, PDF, sniff
 from reportgen.core.files import safe_filename, staging_folder, write_error
 from reportgen.core.i18n import _, translate
 from reportgen.core.model import Report
 
-METADATA = "metadata.json"
-CHECKSUM = "sha256"
+__all__ = [
+    "ArchiveError",
+    "ArchiveResult",
+    "PdfOutcome",
+    "Problem",
+    "Verification",
+    "archive_report",
+    "verify_bag",
+]
 BAGIT_VERSION = "1.0"  # RFC 8493; bagit.py still writes 0.97, whose layout is the same
 # The root of a PDF's page tree: /Type /Pages … /Count N (or /Count first). The root holds
 # the largest count; LibreOffice writes the tree uncompressed.
 _PAGE_TREE = re.compile(
     rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b"
 )
-
-
-class ArchiveError(ReportgenError):
-    """A bag cannot be made, or a path given to --verify is not a bag."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,9 @@ def make_pdf(docx: Path, out_dir: Path) -> PdfOutcome:
         [made] = conversion.convert_to_pdf([docx], out_dir, pdfa=True)
     except ReportgenError as exc:
         return PdfOutcome(None, exc.message, dict(exc.params))
+    if sniff(Path(made)) != PDF:  # told from its bytes: never archive something else as PDF/A
+        Path(made).unlink(missing_ok=True)
+        return PdfOutcome(None, _("LibreOffice wrote a file that is not a PDF."))
     return PdfOutcome(Path(made))
 
 
@@ -231,22 +246,15 @@ def _versions() -> dict[str, str]:
 
 
 def _file_entry(path: Path, pdf: PdfOutcome) -> dict[str, Any]:
-    role = "正文" if path.suffix == ".docx" else "PDF" if path == pdf.path else "源工作簿"
+    """One file's entry in metadata.json; its role told from its bytes, not its name."""
+    kind = sniff(path)
+    role = "正文" if kind == DOCX else "PDF" if kind == PDF and path == pdf.path else "源工作簿"
     return {
         "路径": f"data/{path.name}",
         "用途": role,
         "字节数": path.stat().st_size,
         "SHA-256": sha256(path),
     }
-
-
-def sha256(path: Path) -> str:
-    """The file's SHA-256, hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- the bag
@@ -306,149 +314,3 @@ def _open_folders(bag: Path) -> None:
     os.umask(mask)
     for folder in (bag, *(p for p in bag.rglob("*") if p.is_dir())):
         folder.chmod(0o777 & ~mask)
-
-
-# ---------------------------------------------------------------- verifying a bag
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a bag: the file (relative to the bag) and what is wrong."""
-
-    file: str
-    message: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def text(self, lang: str) -> str:
-        """``file: what is wrong`` in ``lang``."""
-        return f"{self.file}: " + translate(self.message, lang).format(**self.params)
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The outcome of checking a bag: how many files were checked, and every problem."""
-
-    bag: Path
-    checked: int
-    problems: tuple[Problem, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing is wrong."""
-        return not self.problems
-
-
-def verify_bag(path: Path) -> Verification:
-    """Check a bag: every manifest checksum, no file missing or added, metadata.json's
-    hashes, then bagit's own validation for anything else (structure, Payload-Oxum)."""
-    import bagit
-
-    _quiet(bagit)
-    bag = _open_bag(bagit, path)
-    problems = _manifest_problems(bag, path) + _metadata_problems(path)
-    if not problems:
-        problems = _bagit_problems(bagit, bag)
-    unique = {(p.file, p.message): p for p in problems}
-    return Verification(path, len(bag.entries), tuple(unique.values()))
-
-
-def _open_bag(bagit: Any, path: Path) -> Any:
-    """The bag at ``path``, or an error saying what the path is instead and where bags are."""
-    if not path.exists():
-        raise ArchiveError(_("{file}: no such folder."), file=str(path))
-    if not path.is_dir():
-        raise ArchiveError(
-            _(
-                "{file} is a file, not a bag. Give the folder that archive printed "
-                "(ARCHIVE/<year>/<title>)."
-            ),
-            file=str(path),
-        )
-    if not (path / "bagit.txt").is_file():
-        raise _not_a_bag(path)
-    try:
-        return bagit.Bag(str(path))
-    except bagit.BagError as exc:
-        raise ArchiveError(
-            _("{file} is not a BagIt bag that reportgen can read: {error}"),
-            file=str(path),
-            error=str(exc),
-        ) from exc
-
-
-def _not_a_bag(folder: Path) -> ArchiveError:
-    """A folder without bagit.txt: perhaps the archive folder that holds the bags."""
-    bags = sorted(p.parent for p in folder.glob("*/*/bagit.txt"))
-    bags = bags or sorted(p.parent for p in folder.glob("*/bagit.txt"))
-    if bags:
-        return ArchiveError(
-            _(
-                "{file} is not a bag but holds {count} bag(s); check each one, e.g.: "
-                "reportgen archive --verify {example}"
-            ),
-            file=str(folder),
-            count=len(bags),
-            example=str(bags[0]),
-        )
-    return ArchiveError(
-        _(
-            "{file} is not a bag: it has no bagit.txt. Give the folder that archive printed "
-            "(ARCHIVE/<year>/<title>)."
-        ),
-        file=str(folder),
-    )
-
-
-def _manifest_problems(bag: Any, root: Path) -> list[Problem]:
-    """Files whose checksum differs from the manifests, files missing, files added."""
-    problems = []
-    for name, hashes in sorted(bag.entries.items()):
-        file = root / name
-        if not file.is_file():
-            problems.append(Problem(name, _("listed in the manifest but missing.")))
-            continue
-        for algorithm, expected in hashes.items():
-            if _digest(file, algorithm) != expected.lower():
-                changed = _("changed since it was archived: its {algorithm} differs.")
-                problems.append(Problem(name, changed, {"algorithm": algorithm}))
-    _only_in_manifest, only_on_disk = bag.compare_manifests_with_fs()
-    for name in sorted(only_on_disk):
-        problems.append(Problem(name, _("not in the manifest: added after archiving.")))
-    return problems
-
-
-def _digest(path: Path, algorithm: str) -> str:
-    digest = hashlib.new(algorithm)
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _metadata_problems(root: Path) -> list[Problem]:
-    """Files whose SHA-256 differs from what metadata.json recorded."""
-    name = f"data/{METADATA}"
-    if not (root / name).exists():
-        return []  # the manifest check names it as missing
-    try:
-        metadata = json.loads((root / name).read_text(encoding="utf-8"))
-        entries = [(e["路径"], e["SHA-256"]) for e in metadata["文件"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [Problem(name, _("cannot be read: {error}"), {"error": type(exc).__name__})]
-    problems = []
-    for path, expected in entries:
-        file = root / path
-        if not file.is_file():
-            problems.append(Problem(path, _("listed in metadata.json but missing.")))
-        elif sha256(file) != expected:
-            problems.append(Problem(path, _("its SHA-256 differs from metadata.json.")))
-    return problems
-
-
-def _bagit_problems(bagit: Any, bag: Any) -> list[Problem]:
-    """bagit's own validation, for what the checks above do not cover."""
-    try:
-        bag.validate(processes=1)
-    except bagit.BagError as exc:
-        return [Problem("bagit", _("bagit reports: {error}"), {"error": str(exc)})]
-    return []

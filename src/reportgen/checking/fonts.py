@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from reportgen.checking.document import Checker
+from reportgen.checking.document import Checker, measure
 from reportgen.checking.parts import Part
 from reportgen.core.i18n import _
-from reportgen.wordml.styles import east_asian_font, lookup, run_text, runs, size_half_points
+from reportgen.wordml.styles import east_asian_font, lookup, run_text, runs
 
 # Font kinds by the words their names carry (小标宋 first: its name holds 宋 too).
 FONT_KINDS = (
@@ -45,7 +45,7 @@ def check_fonts(checker: Checker, parts: list[Part]) -> None:
     for part in parts:
         lead_end = _lead_end(part.text) if part.role == "二级标题" else 0
         offset = 0
-        for run in runs(part.paragraph._p):
+        for run in runs(part.p):
             text = run_text(run)
             kind, size = _FONTS.get(part.role, ("仿宋", 32))
             if offset < lead_end:
@@ -68,7 +68,7 @@ def _has_chinese(text: str) -> bool:
 
 def _check_run(checker: Checker, part: Part, run: Any, text: str, kind: str, size: int) -> bool:
     """Check one run; True if it produced a finding (then the run's other rules wait)."""
-    levels = checker.styles.rpr_levels(part.paragraph._p, run)
+    levels = checker.styles.rpr_levels(part.p, run)
     return (
         _check_font(checker, part, levels, kind)
         or _check_size(checker, part, levels, size)
@@ -95,7 +95,7 @@ def _check_font(checker: Checker, part: Part, levels: list[Any], kind: str) -> b
 
 def _check_size(checker: Checker, part: Part, levels: list[Any], size: int) -> bool:
     """The run is ``size`` half-points; True if not."""
-    actual = size_half_points(levels)
+    actual = measure(checker, levels, "sz", "val", part.place, unit=10)
     if actual == size:
         return False
     checker.add(

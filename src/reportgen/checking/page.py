@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from reportgen.checking.document import Checker, twips, w
+from reportgen.checking.document import Checker, measure, w
 from reportgen.checking.parts import Part
 from reportgen.core.i18n import _
 from reportgen.gbt9704.grid import (
@@ -15,9 +15,10 @@ from reportgen.gbt9704.grid import (
     MARGINS_MM,
     TWIPS_PER_MM,
 )
-from reportgen.wordml.styles import flag, lookup, size_half_points
+from reportgen.wordml.styles import flag, lookup
 
 A4_TWIPS = (11906, 16838)
+_PAGE_SETUP = "页面设置"
 
 
 def check_page_setup(checker: Checker) -> bool:
@@ -26,54 +27,64 @@ def check_page_setup(checker: Checker) -> bool:
     Word always writes one, but it is optional and other programs leave it out; without it
     there is no paper size, margins, grid or footer to check.
     """
-    if len(checker.document.sections):
+    if checker.section is not None:
         return True
     checker.add(
         "page-setup",
         _("The document has no page setup, so Word uses its own paper and margins."),
         _("Open it in Word, set A4 paper and the margins 37, 35, 28, 26 mm, and save it."),
-        "页面设置",
+        _PAGE_SETUP,
     )
     return False
 
 
 def _doc_grid(checker: Checker) -> Any:
     """The first section's document grid (w:docGrid), or None."""
-    sections = checker.document.sections
-    return sections[0]._sectPr.find(w("docGrid")) if len(sections) else None
+    return checker.section.find(w("docGrid")) if checker.section is not None else None
+
+
+def _setting(checker: Checker, tag: str, attr: str) -> float:
+    """A length of the first section's page setup (w:pgSz, w:pgMar) in twips; 0 if unset."""
+    element = checker.section.find(w(tag)) if checker.section is not None else None
+    value = element.get(w(attr)) if element is not None else None
+    return checker.number(value, f"w:{tag} w:{attr}", _PAGE_SETUP, unit=1) or 0.0
+
+
+def _paper(checker: Checker) -> tuple[float, float]:
+    """The paper's width and height in twips."""
+    return _setting(checker, "pgSz", "w"), _setting(checker, "pgSz", "h")
 
 
 def check_page(checker: Checker) -> None:
     """A4 paper and the margins of §5.2.1, within a millimetre."""
-    section = checker.document.sections[0]
-    _check_paper(checker, section)
-    _check_margins(checker, section)
+    _check_paper(checker)
+    _check_margins(checker)
 
 
-def _check_paper(checker: Checker, section: Any) -> None:
+def _check_paper(checker: Checker) -> None:
     """A4 paper, 210 × 297 mm, within a millimetre each way."""
-    size = (twips(section.page_width), twips(section.page_height))
+    size = _paper(checker)
     if any(abs(a - b) > TWIPS_PER_MM for a, b in zip(size, A4_TWIPS, strict=True)):
         checker.add(
             "page-size",
             _("The paper is {width} × {height} mm; GB/T 9704 wants A4, 210 × 297 mm."),
             _("Set the paper size to A4 in the page setup."),
-            "页面设置",
+            _PAGE_SETUP,
             width=round(size[0] / TWIPS_PER_MM),
             height=round(size[1] / TWIPS_PER_MM),
         )
 
 
-def _check_margins(checker: Checker, section: Any) -> None:
+def _check_margins(checker: Checker) -> None:
     """Top 37, bottom 35, left 28, right 26 mm, each within ``MARGIN_TOLERANCE_MM``."""
     for side, wanted in MARGINS_MM.items():
-        actual = twips(getattr(section, f"{side}_margin")) / TWIPS_PER_MM
+        actual = _setting(checker, "pgMar", side) / TWIPS_PER_MM
         if abs(actual - wanted) > MARGIN_TOLERANCE_MM:
             checker.add(
                 "margins",
                 _MARGIN_MESSAGES[side],
                 _("Set the margins to top 37, bottom 35, left 28, right 26 mm."),
-                "页面设置",
+                _PAGE_SETUP,
                 actual=f"{actual:.1f}",
                 wanted=f"{wanted:g}",
             )
@@ -99,29 +110,36 @@ def check_grid(checker: Checker) -> None:
                 "characters a line, or exact 28.95 pt line spacing with 三号 characters "
                 "condensed by 0.25 pt."
             ),
-            "页面设置",
+            _PAGE_SETUP,
             lines=lines,
             chars=chars,
         )
 
 
 def _grid_capacity(checker: Checker) -> tuple[int, int]:
-    """Lines a page and characters a line that Word will set (line grid or character grid)."""
-    section = checker.document.sections[0]
-    width = twips(section.page_width) - twips(section.left_margin) - twips(section.right_margin)
-    height = twips(section.page_height) - twips(section.top_margin)
-    height -= twips(section.bottom_margin)
-    grid = section._sectPr.find(w("docGrid"))
-    grid_type = grid.get(w("type")) if grid is not None else None
+    """Lines a page and characters a line that Word will set (line grid or character grid);
+    none (0) where a pitch is not positive, as a character spacing of -65536 makes it."""
+    width, height = _paper(checker)
+    width -= _setting(checker, "pgMar", "left") + _setting(checker, "pgMar", "right")
+    height -= _setting(checker, "pgMar", "top") + _setting(checker, "pgMar", "bottom")
+    line = body_line_pitch(checker)
+    lines = math.floor(height / line + 1e-6) if line > 0 else 0
+    pitch = _char_pitch(checker)
+    chars = math.floor(width / 20 / pitch + 1e-6) if pitch > 0 else 0
+    return max(lines, 0), max(chars, 0)
+
+
+def _char_pitch(checker: Checker) -> float:
+    """The width of a body character in points: the font size plus the grid's or the
+    font's character spacing."""
+    grid = _doc_grid(checker)
     levels = _default_rpr_levels(checker)
-    size_pt = (size_half_points(levels) or 20) / 2
-    if grid_type in ("linesAndChars", "snapToChars"):
-        pitch_pt = size_pt + int(grid.get(w("charSpace")) or 0) / 4096
-    else:
-        pitch_pt = size_pt + int(lookup(levels, "spacing", "val") or 0) / 20
-    line = _line_pitch(checker, grid if grid_type else None)
-    lines = math.floor(height / line + 1e-6) if line else 0
-    return lines, math.floor(width / 20 / pitch_pt + 1e-6)
+    size = measure(checker, levels, "sz", "val", _PAGE_SETUP, unit=10)
+    size_pt = (size or 20) / 2
+    if grid is not None and grid.get(w("type")) in ("linesAndChars", "snapToChars"):
+        space = checker.number(grid.get(w("charSpace")), "w:docGrid w:charSpace", _PAGE_SETUP)
+        return size_pt + (space or 0) / 4096
+    return size_pt + (measure(checker, levels, "spacing", "val", _PAGE_SETUP) or 0) / 20
 
 
 def _default_rpr_levels(checker: Checker) -> list[Any]:
@@ -133,34 +151,44 @@ def _default_rpr_levels(checker: Checker) -> list[Any]:
     return checker.styles.rpr_levels(paragraph, run)
 
 
-def _line_pitch(checker: Checker, grid: Any) -> float:
-    """The body's line pitch in twips: exact line spacing, or the grid's pitch."""
+def body_line_pitch(checker: Checker) -> float:
+    """The body's line pitch in twips: exact line spacing, or the grid's pitch (0: none)."""
     from docx.oxml import OxmlElement
 
+    grid = _doc_grid(checker)
+    grid = grid if grid is not None and grid.get(w("type")) else None
     levels = checker.styles.ppr_levels(OxmlElement("w:p"))
-    rule, line = _spacing(levels)
+    rule, line = _spacing(checker, levels, _PAGE_SETUP)
     if rule == "exact":
         return line
-    if grid is not None and grid.get(w("linePitch")) and flag(levels, "snapToGrid", True):
-        return float(grid.get(w("linePitch"))) * max(line / 240, 1)
+    pitch = _grid_pitch(checker, grid)
+    if pitch and flag(levels, "snapToGrid", True):
+        return pitch * max(line / 240, 1)
     return 0.0
 
 
-def _spacing(levels: list[Any]) -> tuple[str, float]:
+def _grid_pitch(checker: Checker, grid: Any) -> float:
+    """The document grid's line pitch in twips (w:linePitch), 0 without one."""
+    if grid is None:
+        return 0.0
+    value = grid.get(w("linePitch"))
+    return checker.number(value, "w:docGrid w:linePitch", _PAGE_SETUP) or 0.0
+
+
+def _spacing(checker: Checker, levels: list[Any], place: str) -> tuple[str, float]:
     """A paragraph's line rule and line value (twips when exact, 240ths of a line when auto)."""
     rule = lookup(levels, "spacing", "lineRule") or "auto"
-    return rule, float(lookup(levels, "spacing", "line") or 240)
+    return rule, measure(checker, levels, "spacing", "line", place) or 240.0
 
 
-def check_line_spacing(checker: Checker, part: Part) -> None:
-    """Lines of the body on the document's pitch: exact spacing of that pitch, or single
-    spacing on the grid (``check_grid`` checks that the pitch makes 22 lines)."""
-    grid = _doc_grid(checker)
-    wanted = _line_pitch(checker, grid if grid is not None and grid.get(w("type")) else None)
-    levels = checker.styles.ppr_levels(part.paragraph._p)
-    if wanted and abs(_paragraph_pitch(levels, grid) - wanted) <= 2:
+def check_line_spacing(checker: Checker, part: Part, wanted: float) -> None:
+    """Lines of the body on the document's pitch ``wanted`` (``body_line_pitch``): exact
+    spacing of that pitch, or single spacing on the grid (``check_grid`` checks that the
+    pitch makes 22 lines)."""
+    levels = checker.styles.ppr_levels(part.p)
+    if wanted and abs(_paragraph_pitch(checker, levels, part.place) - wanted) <= 2:
         return
-    rule, line = _spacing(levels)
+    rule, line = _spacing(checker, levels, part.place)
     checker.add(
         "line-spacing",
         _("The {part} has line spacing {line}; the 22-line grid wants exactly 28.95 pt."),
@@ -171,12 +199,12 @@ def check_line_spacing(checker: Checker, part: Part) -> None:
     )
 
 
-def _paragraph_pitch(levels: list[Any], grid: Any) -> float:
+def _paragraph_pitch(checker: Checker, levels: list[Any], place: str) -> float:
     """A paragraph's line pitch in twips: its exact spacing, the grid's pitch when single
     spaced on the grid, else -1 (a pitch no page can want)."""
-    rule, line = _spacing(levels)
+    rule, line = _spacing(checker, levels, place)
     if rule == "exact":
         return line
     if rule == "auto" and line == 240 and flag(levels, "snapToGrid", True):
-        return float(grid.get(w("linePitch")) or 0) if grid is not None else 0.0
+        return _grid_pitch(checker, _doc_grid(checker))
     return -1.0

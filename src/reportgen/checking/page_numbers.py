@@ -5,35 +5,62 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reportgen.checking.document import PLACE_TOLERANCE, Checker, alignment_of, indent_chars, w
+from reportgen.checking.document import (
+    PLACE_TOLERANCE,
+    Checker,
+    alignment_of,
+    indent_chars,
+    measure,
+    w,
+)
 from reportgen.checking.fonts import font_kind
+from reportgen.checking.parts import paragraph_text
 from reportgen.core.i18n import _
-from reportgen.wordml.styles import east_asian_font, runs, size_half_points
+from reportgen.wordml.styles import east_asian_font, flag, related_element, runs
+
+_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def check_page_numbers(checker: Checker) -> None:
     """— N — in 四号 宋体: odd pages right one character in, even pages left."""
-    if not len(checker.document.sections):
+    if checker.section is None:
         return  # no section, so no footers: the page-setup finding says so
-    section = checker.document.sections[0]
-    if not checker.document.settings.odd_and_even_pages_header_footer:
+    if not _odd_and_even_footers(checker):
         checker.add(
             "page-number",
             _("Odd and even pages share one footer, so page numbers cannot alternate sides."),
             _("Turn on different odd and even pages, and put the number left on even pages."),
             "页脚",
         )
-    for footer, side, place in (
-        (section.footer, "right", "页脚（奇数页）"),
-        (section.even_page_footer, "left", "页脚（偶数页）"),
+    for kind, side, place in (
+        ("default", "right", "页脚（奇数页）"),
+        ("even", "left", "页脚（偶数页）"),
     ):
-        _check_footer(checker, footer, side, place)
+        _check_footer(checker, _footer_paragraphs(checker, kind), side, place)
 
 
-def _check_footer(checker: Checker, footer: Any, side: str, place: str) -> None:
+def _odd_and_even_footers(checker: Checker) -> bool:
+    """Whether the settings turn on different odd and even pages (w:evenAndOddHeaders)."""
+    settings = related_element(checker.document.part, _SETTINGS)
+    return settings is not None and flag([settings], "evenAndOddHeaders")
+
+
+def _footer_paragraphs(checker: Checker, kind: str) -> list[Any]:
+    """The paragraphs of the first section's ``kind`` footer (default, even); none when the
+    section has no such footer or its reference points to no footer part."""
+    for reference in checker.section.iterfind(w("footerReference")):
+        if (reference.get(w("type")) or "default") == kind:
+            footer = related_element(checker.document.part, _FOOTER, reference.get(_R_ID))
+            return footer.findall(w("p")) if footer is not None else []
+    return []
+
+
+def _check_footer(checker: Checker, paragraphs: list[Any], side: str, place: str) -> None:
     """One footer holds a page number, set as GB/T 9704 sets it on ``side``."""
-    paragraph = next((p for p in footer.paragraphs if _has_page_field(p._p)), None)
-    if paragraph is None:
+    p = next((p for p in paragraphs if _has_page_field(p)), None)
+    if p is None:
         checker.add(
             "page-number",
             _("The footer has no page number."),
@@ -41,7 +68,7 @@ def _check_footer(checker: Checker, footer: Any, side: str, place: str) -> None:
             place,
         )
         return
-    _check_page_number(checker, paragraph, side, place)
+    _check_page_number(checker, p, side, place)
 
 
 def _has_page_field(p: Any) -> bool:
@@ -51,18 +78,18 @@ def _has_page_field(p: Any) -> bool:
     return any(code.split() and code.split()[0].upper() == "PAGE" for code in codes)
 
 
-def _check_page_number(checker: Checker, paragraph: Any, side: str, place: str) -> None:
+def _check_page_number(checker: Checker, p: Any, side: str, place: str) -> None:
     """One footer's page number: side, one character in, “— N —”, 宋体 四号."""
-    levels = checker.styles.ppr_levels(paragraph._p)
-    alignment = alignment_of(checker, paragraph)
-    indent = indent_chars(levels, side)
-    text = paragraph.text.strip()
+    levels = checker.styles.ppr_levels(p)
+    alignment = alignment_of(checker, p)
+    indent = indent_chars(checker, levels, side, place)
+    text = paragraph_text(p).strip()
     problems = []
     if alignment != side or abs(indent - 1) > PLACE_TOLERANCE:
         problems.append(f"{alignment} {indent:g}")
     if not re.fullmatch(r"— ?\S+ ?—", text):
         problems.append(text)
-    font = _wrong_font(checker, paragraph)
+    font = _wrong_font(checker, p, place)
     if font is not None:
         problems.append(font)
     if problems:
@@ -75,12 +102,13 @@ def _check_page_number(checker: Checker, paragraph: Any, side: str, place: str) 
         )
 
 
-def _wrong_font(checker: Checker, paragraph: Any) -> str | None:
+def _wrong_font(checker: Checker, p: Any, place: str) -> str | None:
     """The font of the first run not in 四号 宋体 (``?`` if it has none), or None."""
-    for run in runs(paragraph._p):
-        levels = checker.styles.rpr_levels(paragraph._p, run)
+    for run in runs(p):
+        levels = checker.styles.rpr_levels(p, run)
         font = east_asian_font(levels)
-        if font_kind(font.name if font else None) != "宋体" or size_half_points(levels) != 28:
+        size = measure(checker, levels, "sz", "val", place, unit=10)
+        if font_kind(font.name if font else None) != "宋体" or size != 28:
             return font.name if font else "?"
     return None
 

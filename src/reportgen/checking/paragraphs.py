@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.checking.document import Checker, alignment_of, indent_chars
-from reportgen.checking.page import check_line_spacing
+from reportgen.checking.page import body_line_pitch, check_line_spacing
 from reportgen.checking.parts import Part
 from reportgen.core.i18n import _
 
@@ -13,8 +13,9 @@ INDENT_TOLERANCE = 0.2  # characters: 2 characters may be 632 (grid) or 640 (16 
 def check_layout(checker: Checker, parts: list[Part]) -> None:
     """Title centred, recipient flush left, body paragraphs indented two characters, and
     body lines on the 22-line grid."""
+    pitch = body_line_pitch(checker)
     for part in parts:
-        if part.role == "标题" and alignment_of(checker, part.paragraph) != "center":
+        if part.role == "标题" and alignment_of(checker, part.p) != "center":
             checker.add(
                 "title-align",
                 _("The title is not centred."),
@@ -26,14 +27,15 @@ def check_layout(checker: Checker, parts: list[Part]) -> None:
         elif part.role in ("一级标题", "二级标题", "正文", "结束语"):
             _check_indent(checker, part, first_line=2.0)
         if part.role not in ("标题", "发文字号"):
-            check_line_spacing(checker, part)
+            check_line_spacing(checker, part, pitch)
 
 
 def _check_indent(checker: Checker, part: Part, first_line: float) -> None:
     """First line indented ``first_line`` characters, wrapped lines flush left."""
-    levels = checker.styles.ppr_levels(part.paragraph._p)
-    actual = indent_chars(levels, "firstLine") - indent_chars(levels, "hanging")
-    left = indent_chars(levels, "left")
+    levels = checker.styles.ppr_levels(part.p)
+    actual = indent_chars(checker, levels, "firstLine", part.place)
+    actual -= indent_chars(checker, levels, "hanging", part.place)
+    left = indent_chars(checker, levels, "left", part.place)
     if abs(actual - first_line) > INDENT_TOLERANCE or abs(left) > INDENT_TOLERANCE:
         checker.add(
             "indent",

@@ -10,6 +10,11 @@ finding names its paragraph (``¶12 “（一）加强领导抓规划…”``) a
 ``parts`` recognises the parts; each family of rules has its module (``page``, ``fonts``,
 ``paragraphs``, ``words``, ``sections``, ``signature``, ``page_numbers``). ``check_document``
 runs them in a fixed order, which is the order of its findings.
+
+Any document that opens is checked without a traceback: settings are read from the raw XML,
+a value that is no number is a ``value`` finding and taken as unset (``document`` says how),
+and a document beyond ``MAX_PARAGRAPHS`` or ``MAX_RUNS`` is refused with one DocumentError.
+Every rule is linear in the paragraphs and runs.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import cache
 from typing import Any
 
 from reportgen.checking.document import Checker
@@ -18,8 +19,9 @@ def check_sections(checker: Checker, parts: list[Part]) -> None:
     titles = [PART_HEADING.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
     _check_numbering(checker, headings)
     specs = checker.schema.parts
-    found = [i for i in (_part_index(specs, t) for t in titles) if i is not None]
-    _check_required(checker, parts, found)
+    indexes = [_part_index(specs, t) for t in titles]
+    found = [i for i in indexes if i is not None]
+    _check_required(checker, list(zip(headings, indexes, strict=True)), found)
     if found != sorted(found):
         _report_order(checker, titles)
 
@@ -39,8 +41,11 @@ def _check_numbering(checker: Checker, headings: list[Part]) -> None:
             )
 
 
-def _check_required(checker: Checker, parts: list[Part], found: list[int]) -> None:
-    """Every part the schema requires is among the ``found`` ones (indexes of its parts)."""
+def _check_required(
+    checker: Checker, headings: list[tuple[Part, int | None]], found: list[int]
+) -> None:
+    """Every part the schema requires is among the ``found`` ones (indexes of its parts);
+    ``headings`` are the level-1 headings with the schema part each one is."""
     specs = checker.schema.parts
     for index, spec in enumerate(specs):
         if spec.required and index not in found:
@@ -48,7 +53,7 @@ def _check_required(checker: Checker, parts: list[Part], found: list[int]) -> No
                 "section-missing",
                 _("The part “{title}” that the {template} template requires is missing."),
                 _("Add it as a level-1 heading (一、{title}) in its place."),
-                _before(parts, index, specs),
+                _before(headings, index),
                 title=_display_title(spec.title),
                 template=checker.schema.name,
             )
@@ -75,6 +80,7 @@ def _display_title(title: str) -> str:
     )
 
 
+@cache
 def _title_pattern(title: str) -> re.Pattern[str]:
     """A part title of the schema as a pattern: {year} and {next_year} match any four-digit
     year, other fields any text (the document shows them filled: 2023年度…主要举措和成效)."""
@@ -94,13 +100,11 @@ def _part_index(specs: tuple[Any, ...], heading: str) -> int | None:
     )
 
 
-def _before(parts: list[Part], index: int, specs: tuple[Any, ...]) -> str:
+def _before(headings: list[tuple[Part, int | None]], index: int) -> str:
     """Where a missing part belongs: before the heading of the next part present."""
-    for part in parts:
-        if part.role == "一级标题":
-            found = _part_index(specs, PART_HEADING.sub("", part.text.strip()))
-            if found is not None and found > index:
-                return part.place
+    for part, found in headings:
+        if found is not None and found > index:
+            return part.place
     return ""
 
 

@@ -94,21 +94,22 @@ def _report_placement(
 def _start(checker: Checker, part: Part) -> float:
     """Where the paragraph's text starts, in characters from the left of the text block
     (half-width characters counting half, as GB/T 9704 counts them)."""
-    levels = checker.styles.ppr_levels(part.paragraph._p)
-    text = part.text
+    levels = checker.styles.ppr_levels(part.p)
+    text, place = part.text, part.place
     core = text.strip(_SPACES)
     leading = display_width(text[: len(text) - len(text.lstrip(_SPACES))])
     trailing = display_width(text[len(text.rstrip(_SPACES)) :])
-    left = indent_chars(levels, "left")
-    right = indent_chars(levels, "right")
+    left = indent_chars(checker, levels, "left", place)
+    right = indent_chars(checker, levels, "right", place)
     if right == 0:
-        right = indent_chars(levels, "end")
-    alignment = alignment_of(checker, part.paragraph)
+        right = indent_chars(checker, levels, "end", place)
+    alignment = alignment_of(checker, part.p)
     if alignment == "right":
         start = CHARS_PER_LINE - right - trailing - display_width(core)
     elif alignment == "center":
         start = left + (CHARS_PER_LINE - left - right - display_width(core)) / 2
     else:
-        first = indent_chars(levels, "firstLine") - indent_chars(levels, "hanging")
+        first = indent_chars(checker, levels, "firstLine", place)
+        first -= indent_chars(checker, levels, "hanging", place)
         start = left + first + leading
     return round(start * 4) / 4

@@ -4,16 +4,26 @@ A run's font, size or a paragraph's indent is the first value found along Word's
 the run (or paragraph) itself, its character style and that style's bases, the paragraph
 style and its bases, and the document defaults. ``check`` reads documents edited by hand in
 Word or WPS, where a value may sit at any of these levels. Render-side (python-docx oxml).
+
+Values are read as the strings the XML holds (python-docx's typed properties raise on values
+they do not expect); turning them into numbers is the caller's, who can say where they were.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from docx.oxml.ns import qn
-
 from reportgen.wordml.ooxml import local_name
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@cache
+def qn(name: str) -> str:
+    """``w:styleId`` → Clark notation; cached, as it is asked for on every paragraph."""
+    return f"{{{_W_NS}}}{name.removeprefix('w:')}"
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,8 @@ class Styles:
     """The styles part of one document, for looking properties up along Word's chain."""
 
     def __init__(self, document: Any) -> None:
-        element = document.styles.element
+        element = _styles_element(document)
+        self._cache: dict[tuple[str | None, str], list[Any]] = {}
         self._by_id = {s.get(qn("w:styleId")): s for s in element.iterfind(qn("w:style"))}
         defaults = element.find(qn("w:docDefaults"))
         self._default_ppr = _path(defaults, "w:pPrDefault", "w:pPr")
@@ -41,6 +52,15 @@ class Styles:
             ),
             None,
         )
+
+    def _levels(self, style_id: str | None, tag: str) -> list[Any]:
+        """The ``tag`` (pPr, rPr) of the style ``style_id`` and of its bases, nearest first;
+        kept, as every paragraph of a style asks for the same."""
+        key = (style_id, tag)
+        if key not in self._cache:
+            found = (s.find(qn(f"w:{tag}")) for s in self._chain(style_id))
+            self._cache[key] = [level for level in found if level is not None]
+        return self._cache[key]
 
     def _chain(self, style_id: str | None) -> list[Any]:
         """The style called ``style_id`` and its bases, nearest first (cycles cut)."""
@@ -63,7 +83,7 @@ class Styles:
     def ppr_levels(self, p: Any) -> list[Any]:
         """Every pPr that can set a property of paragraph ``p``, nearest first."""
         levels = [p.find(qn("w:pPr"))]
-        levels += [s.find(qn("w:pPr")) for s in self._chain(self.paragraph_style_id(p))]
+        levels += self._levels(self.paragraph_style_id(p), "pPr")
         levels.append(self._default_ppr)
         return [level for level in levels if level is not None]
 
@@ -73,10 +93,40 @@ class Styles:
         rstyle = rpr.find(qn("w:rStyle")) if rpr is not None else None
         levels = [rpr]
         if rstyle is not None:
-            levels += [s.find(qn("w:rPr")) for s in self._chain(rstyle.get(qn("w:val")))]
-        levels += [s.find(qn("w:rPr")) for s in self._chain(self.paragraph_style_id(p))]
+            levels += self._levels(rstyle.get(qn("w:val")), "rPr")
+        levels += self._levels(self.paragraph_style_id(p), "rPr")
         levels.append(self._default_rpr)
         return [level for level in levels if level is not None]
+
+
+def _styles_element(document: Any) -> Any:
+    """The styles part's root, read through the relationship: python-docx's
+    ``document.styles`` fails on one that points to a part of another kind (then no styles
+    at all); python-docx's default styles when the document has no styles relationship."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+
+    element = related_element(document.part, RELATIONSHIP_TYPE.STYLES)
+    if element is not None:
+        return element
+    if any(r.reltype == RELATIONSHIP_TYPE.STYLES for r in document.part.rels.values()):
+        return OxmlElement("w:styles")
+    return document.styles.element
+
+
+def related_element(part: Any, reltype: str, rid: str | None = None) -> Any:
+    """The XML root of the part that ``part`` relates to by ``reltype`` (that relationship
+    ``rid``, if given), or None: missing, external, or not an XML part."""
+    rels = part.rels
+    candidates = [rels[rid]] if rid is not None and rid in rels else []
+    if rid is None:
+        candidates = list(rels.values())
+    for rel in candidates:
+        if rel.reltype == reltype and not rel.is_external:
+            element = getattr(rel.target_part, "element", None)
+            if element is not None:
+                return element
+    return None
 
 
 def _path(element: Any, *tags: str) -> Any:
@@ -90,10 +140,12 @@ def _path(element: Any, *tags: str) -> Any:
 
 def lookup(levels: list[Any], tag: str, attr: str) -> str | None:
     """The first ``w:tag/@w:attr`` along ``levels``, or None."""
+    element_name, attr_name = qn(f"w:{tag}"), qn(f"w:{attr}")
     for level in levels:
-        element = level.find(qn(f"w:{tag}"))
-        if element is not None and element.get(qn(f"w:{attr}")) is not None:
-            return str(element.get(qn(f"w:{attr}")))
+        element = level.find(element_name)
+        value = element.get(attr_name) if element is not None else None
+        if value is not None:
+            return str(value)
     return None
 
 
@@ -120,12 +172,6 @@ def east_asian_font(levels: list[Any]) -> EastAsianFont | None:
         if name:
             return EastAsianFont(name)
     return None
-
-
-def size_half_points(levels: list[Any]) -> int | None:
-    """The run's size in half-points (w:sz), or None (Word's default, 10 pt)."""
-    value = lookup(levels, "sz", "val")
-    return int(float(value)) if value else None
 
 
 def runs(p: Any) -> list[Any]:
