@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -27,7 +28,7 @@ from typing import Any
 from reportgen import api
 from reportgen.api import BuildOptions
 from reportgen.core.errors import Finding, OutputError, ReportgenError, ValidationFailed
-from reportgen.core.files import staging_folder, write_error
+from reportgen.core.files import record_written, staging_folder, write_error
 from reportgen.core.i18n import _, fill, translate
 from reportgen.core.text import display_width
 
@@ -165,14 +166,28 @@ def _run(tasks: list[_Task], jobs: int, on_done: Callable[[BatchItem], None]) ->
             on_done(items[-1])
         return items
     results: dict[int, BatchItem] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: dict[Future[BatchItem], int] = {
-            pool.submit(build_one, task): n for n, task in enumerate(tasks)
-        }
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            on_done(results[futures[future]])
+    with ProcessPoolExecutor(max_workers=workers, initializer=_leave_signals_to_parent) as pool:
+        try:
+            futures: dict[Future[BatchItem], int] = {
+                pool.submit(build_one, task): n for n, task in enumerate(tasks)
+            }
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                on_done(results[futures[future]])
+        except BaseException:
+            # interrupted: start nothing more, let the builds under way end in their staging
+            # folder (removed by the caller), rather than build every workbook first
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return [results[n] for n in range(len(tasks))]
+
+
+def _leave_signals_to_parent() -> None:
+    """In a worker: ignore Ctrl-C and SIGTERM, which reach the whole process group; the
+    parent alone decides, stops the pool and removes the staging folder (no traceback from
+    each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def build_one(task: _Task) -> BatchItem:
@@ -238,6 +253,7 @@ def _place(item: BatchItem, finals: list[Path], owners: dict[Path, Path]) -> Bat
             os.replace(staged, final)
         except OSError as exc:
             raise write_error(final, exc) from exc
+        record_written(final)
         owners[final] = item.workbook
     return replace(item, outputs=tuple(finals))
 

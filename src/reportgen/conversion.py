@@ -3,8 +3,12 @@
 Every conversion runs LibreOffice once for all its files, with a throw-away profile (so a
 running LibreOffice or a broken profile cannot interfere), a timeout, and the shipped
 fontconfig file that maps the Word font names of GB/T 9704 to installed CJK fonts. LibreOffice
-can exit 0 having written nothing, so each PDF is looked for and must not be empty. Results
-are written beside their targets and renamed into place.
+can exit 0 having written nothing, or something else than a PDF, so each PDF is looked for and
+must be a PDF by its bytes. Results are written beside their targets and renamed into place.
+
+LibreOffice runs in a process group of its own, ended on every way out (a timeout, Ctrl-C,
+SIGTERM), and with a profile that forbids it to fetch anything a document links to
+(``PROFILE_SETTINGS``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,23 @@ from reportgen.core.i18n import _
 # SelectPdfVersion 2 is PDF/A-2b in LibreOffice's PDF export filter.
 PDF_FILTER = "pdf:writer_pdf_Export"
 PDFA_FILTER = PDF_FILTER + ':{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+# The throw-away profile's settings (its user/registrymodifications.xcu): a document, or a
+# template, must not make LibreOffice read or fetch anything it links to — a picture linked
+# to file:///etc/passwd or http://… would otherwise be loaded and printed into the PDF.
+PROFILE_SETTINGS: tuple[tuple[str, str, str], ...] = (
+    # "Block any links from documents not among the trusted locations" (Tools > Options >
+    # Security > Options): linked pictures, media and other external references are not
+    # resolved. The profile trusts no location (SecureURL is empty), so it blocks them all.
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "SecureURL", ""),
+    # Writer's "Update links when loading": 0 = never (1 = on request, 2 = always), so that
+    # linked sections, fields and OLE objects keep what the file holds and are not re-read.
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "0"),
+    # No macro of a document runs: macros disabled outright, security level "very high".
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
+)
 
 __all__ = ["ConversionError", "convert_to_pdf", "preview", "preview_pages"]
 
@@ -58,9 +79,10 @@ def convert_to_pdf(
     program = soffice()
     with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as work:
         produced = Path(work) / "out"
+        profile = write_profile(Path(work) / "profile")
         command = [
             program,
-            f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--norestore",
             "--nolockcheck",
@@ -73,6 +95,26 @@ def convert_to_pdf(
         detail = _run(command, timeout, sources)
         made = [_produced(produced / (p.stem + ".pdf"), p, detail) for p in sources]
         return _move_all(made, out_dir)
+
+
+def write_profile(profile: Path) -> Path:
+    """A new LibreOffice profile folder holding ``PROFILE_SETTINGS``; its path."""
+    user = profile / "user"
+    user.mkdir(parents=True)
+    items = "\n".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{value}</value></prop></item>"
+        for path, name, value in PROFILE_SETTINGS
+    )
+    (user / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        f"{items}\n</oor:items>\n",
+        encoding="utf-8",
+    )
+    return profile
 
 
 def _check_sources(sources: list[Path]) -> None:
@@ -105,9 +147,16 @@ def _run(command: list[str], timeout: float, sources: list[Path]) -> str:
     except subprocess.TimeoutExpired:
         _kill(process)
         raise ConversionError(
-            _("LibreOffice did not finish within {seconds} seconds; nothing was written."),
+            _(
+                "LibreOffice did not finish within {seconds} seconds; no PDF was written "
+                "for {files}."
+            ),
             seconds=int(timeout),
+            files=", ".join(str(p) for p in sources),
         ) from None
+    except BaseException:
+        _kill(process)  # Ctrl-C or SIGTERM: LibreOffice must not outlive us
+        raise
     lines = output.decode("utf-8", "replace").strip().splitlines()
     return lines[-1] if lines else f"exit code {process.returncode}"
 
@@ -122,8 +171,9 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 
 def _produced(produced: Path, source: Path, detail: str) -> Path:
-    """The PDF LibreOffice wrote for ``source``, or fail if it did not really write it."""
-    if not produced.is_file() or produced.stat().st_size == 0:
+    """The PDF LibreOffice wrote for ``source``, or fail if it did not really write one
+    (nothing, an empty file, or a file that is not a PDF by its bytes)."""
+    if sniff(produced) != PDF:
         raise ConversionError(
             _("LibreOffice wrote no PDF for {file}: {detail}"), file=str(source), detail=detail
         )

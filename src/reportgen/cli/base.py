@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
 
 from reportgen.cli.show import findings_json, findings_text, summary_line
 from reportgen.core.errors import ExitStatus, Finding, ReportgenError, Severity, ValidationFailed
+from reportgen.core.files import reset_written, written
 from reportgen.core.i18n import _, translate
 
 EXISTING_FILE = click.Path(exists=False, dir_okay=False, path_type=Path)
@@ -42,6 +47,7 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(exc.exit_code)
         except ReportgenError as exc:
             click.echo(f"reportgen: {exc.text(current_lang())}", err=True)
+            _say_written(current_lang())
             sys.exit(exc.exit_code)
 
     return wrapper
@@ -82,3 +88,72 @@ def exit_for(findings: list[Finding]) -> None:
     """Exit 1 if any finding is an error, else 0."""
     errors = any(f.severity is Severity.ERROR for f in findings)
     sys.exit(ExitStatus.FINDINGS if errors else ExitStatus.OK)
+
+
+# ---------------------------------------------------------------- the console and signals
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT) or SIGTERM, raised where the program is.
+
+    A BaseException, not an Exception, so that no ``except Exception`` keeps going; and not a
+    KeyboardInterrupt, which click would turn into "Aborted!" and exit 1. Every ``finally``
+    on the way out runs: LibreOffice is ended, temporary and staging folders are removed.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def safe_console() -> None:
+    """Never fail on the console's encoding: a character it lacks (an emoji in a title on a
+    GBK console) is written as an escape such as \\U0001f389 instead of ending in a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+@contextlib.contextmanager
+def interrupts_end_cleanly(lang: str) -> Iterator[None]:
+    """Run a command so that SIGINT and SIGTERM end it with one line and exit 128 + the
+    signal's number (130, 143), after every cleanup has run; no traceback."""
+    reset_written()
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set in the main thread
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, _raise_interrupted)
+    try:
+        yield
+    except Interrupted as exc:
+        _ignore_signals()  # a second Ctrl-C must not cut the message short
+        click.echo(f"reportgen: {translate(_INTERRUPTED, lang)}", err=True)
+        _say_written(lang)
+        sys.exit(128 + exc.signum)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+_INTERRUPTED = _("interrupted; nothing more was written.")
+
+
+def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
+    """The signal handler: the first signal interrupts, later ones wait for the cleanup."""
+    _ignore_signals()
+    raise Interrupted(signum)
+
+
+def _ignore_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def _say_written(lang: str) -> None:
+    """Name the outputs this command has already put in place, whole, if any."""
+    files = ", ".join(str(path) for path in written())
+    if files:
+        text = translate(_("already written, complete: {files}"), lang).format(files=files)
+        click.echo(f"reportgen: {text}", err=True)

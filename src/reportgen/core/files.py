@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import os
 import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from reportgen.core.errors import OutputError
 from reportgen.core.i18n import _
 
 # Characters Windows, macOS or Linux refuse in a file name, replaced by a full-width look-alike.
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
 # Device names Windows reserves in any case, also with an extension (NUL.txt is NUL).
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])(\.|$)", re.IGNORECASE)
 _FULL_WIDTH = {
@@ -31,14 +33,28 @@ _FULL_WIDTH = {
 }
 
 
+# Invisible characters removed from a name: format characters (Cf: the bidi controls such as
+# U+202E, which would show ``函\u202efdp.exe.docx`` as ``函xcod.exe.docx``, zero-width
+# spaces, soft hyphens), line and paragraph separators, and lone surrogates (no file system
+# can store them).
+_INVISIBLE = frozenset(("Cf", "Zl", "Zp", "Cs"))
+# File systems cap a name at 255 bytes, not characters: 80 four-byte characters are 320.
+# 200 leaves room for the suffix (.docx, .pdf) and a batch's counter (（2）).
+NAME_BYTES = 200
+
+
 def safe_filename(name: str, limit: int = 120) -> str:
     """``name`` made safe as a file name on every system, kept readable in Chinese.
 
     No separators survive (/ and \\ become ／ ＼), so a title can never lead outside the
-    output folder; names Windows reserves (CON, NUL, COM1 …) get a leading underscore.
+    output folder; invisible characters are removed; the name is cut to ``limit``
+    characters and ``NAME_BYTES`` bytes of UTF-8, at a character; names Windows reserves
+    (CON, NUL, COM1 …) get a leading underscore.
     """
-    cleaned = _UNSAFE.sub(lambda m: _FULL_WIDTH.get(m.group(0), ""), name).strip(" .")
-    cleaned = cleaned[:limit].strip(" .") or "report"
+    visible = "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE)
+    cleaned = _UNSAFE.sub(lambda m: _FULL_WIDTH.get(m.group(0), ""), visible).strip(" .")
+    cut = cleaned[:limit].encode("utf-8")[:NAME_BYTES].decode("utf-8", "ignore")
+    cleaned = cut.strip(" .") or "report"
     return "_" + cleaned if is_reserved_name(cleaned) else cleaned
 
 
@@ -78,6 +94,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
         done = True
+        record_written(target)
     except OSError as exc:
         raise write_error(target, exc) from exc
     finally:
@@ -87,13 +104,44 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def _file_mode(target: Path) -> int:
-    """The permissions for ``target``: those of the file it replaces, else 0666 less the umask."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+    """The permissions for ``target``: the read and write bits of the file it replaces, else
+    0666 less the umask.
+
+    Only a regular file's own mode is kept (``lstat``): a symlink is replaced, not written
+    through, so its target's mode (setuid, say) must not pass to the output; nor do the
+    execute, setuid, setgid or sticky bits of a replaced file.
+    """
+    with contextlib.suppress(OSError):
+        info = os.lstat(target)
+        if stat.S_ISREG(info.st_mode):
+            return stat.S_IMODE(info.st_mode) & 0o666
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+# What this process has put in place, in order, so that an interrupted or failed command can
+# say what it completed (``written``); kept only once a command asks (``reset_written``), and
+# only the latest, so that a long-running process (the page) does not pile up paths.
+_WRITTEN: collections.deque[Path] | None = None
+
+
+def record_written(path: Path) -> None:
+    """Note that ``path`` is now in place, whole."""
+    if _WRITTEN is not None:
+        _WRITTEN.append(path)
+
+
+def written() -> list[Path]:
+    """The outputs put in place since ``reset_written``, that are still there (a staged
+    file, moved on or removed with its staging folder, is not counted)."""
+    return list(dict.fromkeys(p for p in _WRITTEN or () if p.exists()))
+
+
+def reset_written() -> None:
+    """Start noting what is written, afresh (each command does)."""
+    global _WRITTEN
+    _WRITTEN = collections.deque(maxlen=10_000)
 
 
 def write_error(target: Path, exc: OSError) -> OutputError:

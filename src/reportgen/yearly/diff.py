@@ -13,7 +13,8 @@ the old version's for what was removed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -32,6 +33,9 @@ from reportgen.workbook.read import read_workbook
 ADDED, REMOVED, MOVED, CHANGED = "added", "removed", "moved", "changed"
 KINDS = (ADDED, REMOVED, MOVED, CHANGED)
 MATCH_THRESHOLD = 0.45  # below this two sections or points are different ones
+# Above this product of two texts' lengths, their common start and end are set apart before
+# they are compared character by character (``char_diff``).
+DIFF_CELLS = 4_000_000
 FIGURE_COLUMNS = (("current", "本年"), ("previous", "上年"), ("unit", "单位"))
 T = TypeVar("T")
 Loose = tuple[str, int, Point]  # an unmatched point: its section's place, its index, itself
@@ -129,7 +133,32 @@ def compare(old: Report, new: Report, schema: Schema) -> list[Change]:
 
 
 def char_diff(old: str, new: str) -> tuple[Piece, ...]:
-    """Character runs kept, deleted and inserted (Chinese has no spaces to split words on)."""
+    """Character runs kept, deleted and inserted (Chinese has no spaces to split words on).
+
+    Two long texts (past ``DIFF_CELLS``) are first trimmed of what they begin and end with
+    alike, and a middle still too long is shown as deleted and inserted whole: the character
+    comparison takes time in the product of the lengths (two cells of 30,000 characters, the
+    same one repeated, would take minutes).
+    """
+    if len(old) * len(new) <= DIFF_CELLS:
+        return tuple(_char_pieces(old, new))
+    start = len(os.path.commonprefix([old, new]))
+    end = len(os.path.commonprefix([old[start:][::-1], new[start:][::-1]]))
+    middle_old, middle_new = old[start : len(old) - end], new[start : len(new) - end]
+    pieces = [Piece("equal", old[:start])] if start else []
+    if len(middle_old) * len(middle_new) <= DIFF_CELLS:
+        pieces.extend(_char_pieces(middle_old, middle_new))
+    else:
+        pieces.extend(
+            Piece(op, text) for op, text in (("delete", middle_old), ("insert", middle_new)) if text
+        )
+    if end:
+        pieces.append(Piece("equal", old[len(old) - end :]))
+    return tuple(pieces)
+
+
+def _char_pieces(old: str, new: str) -> list[Piece]:
+    """``char_diff`` by difflib, for texts short enough."""
     pieces = []
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -140,14 +169,18 @@ def char_diff(old: str, new: str) -> tuple[Piece, ...]:
             pieces.append(Piece("delete", old[i1:i2]))
         if j2 > j1:
             pieces.append(Piece("insert", new[j1:j2]))
-    return tuple(pieces)
+    return pieces
 
 
 def likeness(a: str, b: str) -> float:
     """How alike two texts are, 0‥1: shared character pairs (fast on long paragraphs)."""
+    return _likeness(a, _pairs(a), b, _pairs(b))
+
+
+def _likeness(a: str, x: Set[str], b: str, y: Set[str]) -> float:
+    """``likeness`` of ``a`` and ``b`` from their character pairs ``x`` and ``y``."""
     if a == b:
         return 1.0
-    x, y = _pairs(a), _pairs(b)
     if not x or not y:
         return 0.0
     return 2 * len(x & y) / (len(x) + len(y))
@@ -203,7 +236,7 @@ def _section_changes(
 ) -> list[Change]:
     """Sections matched by title and content; then the points of each matched pair; a
     change of a section's text is placed at the section followed by ``lead``."""
-    pairs = match(old, new, _section_likeness)
+    pairs = match(old, new, _section_texts)
     partner = {j: i for i, j in pairs}
     moved = {j for _i, j in _moved(pairs)}
     changes: list[Change] = []
@@ -252,7 +285,7 @@ def _points_in(
     part: str, old_place: str, new_place: str, old: Sequence[Point], new: Sequence[Point]
 ) -> tuple[list[Change], list[Loose], list[Loose]]:
     """Points of one section (or part) matched: moves and text changes, and those left over."""
-    pairs = match(old, new, _point_likeness)
+    pairs = match(old, new, _point_texts)
     moved = set(_moved(pairs))
     changes: list[Change] = []
     for a, b in sorted(pairs, key=lambda pair: pair[1]):
@@ -268,7 +301,7 @@ def _points_in(
 
 def _cross_moves(part: str, loose_old: list[Loose], loose_new: list[Loose]) -> list[Change]:
     """Points that left one section for another are moves; the rest were added or removed."""
-    pairs = match([p for *_x, p in loose_old], [p for *_x, p in loose_new], _point_likeness)
+    pairs = match([p for *_x, p in loose_old], [p for *_x, p in loose_new], _point_texts)
     changes = []
     for a, b in pairs:
         (from_section, n, before), (to_section, m, after) = loose_old[a], loose_new[b]
@@ -343,11 +376,25 @@ def _figure_text(indicator: Indicator) -> str:
 
 
 def match(
-    old: Sequence[T], new: Sequence[T], alike: Callable[[T, T], float]
+    old: Sequence[T], new: Sequence[T], texts: Callable[[T], Weighted]
 ) -> list[tuple[int, int]]:
-    """Pairs (old index, new index): the most alike first, each used once, above the threshold."""
+    """Pairs (old index, new index): the most alike first, each used once, above the threshold.
+
+    ``texts`` gives what an item is compared by: texts and their weights. Each item's character
+    pairs are found once. Up to ``EXHAUSTIVE_PAIRS`` every pair is scored; beyond (two parts of
+    1,980 points each), only likely pairs are (``_likely_pairs``), so that the work grows with
+    the number of items, not with its square.
+    """
+    a = [_shingled(texts(item)) for item in old]
+    b = [_shingled(texts(item)) for item in new]
+    if len(a) * len(b) <= EXHAUSTIVE_PAIRS:
+        candidates: Iterable[tuple[int, int]] = (
+            (i, j) for i in range(len(a)) for j in range(len(b))
+        )
+    else:
+        candidates = _likely_pairs(a, b)
     scores = sorted(
-        ((alike(a, b), i, j) for i, a in enumerate(old) for j, b in enumerate(new)),
+        ((_score(a[i], b[j]), i, j) for i, j in candidates),
         key=lambda s: (-s[0], abs(s[1] - s[2]), s[1]),
     )
     pairs, used_old, used_new = [], set(), set()
@@ -357,6 +404,58 @@ def match(
             used_old.add(i)
             used_new.add(j)
     return sorted(pairs)
+
+
+Weighted = tuple[tuple[float, str], ...]  # texts an item is compared by, with their weights
+Shingled = tuple[tuple[float, str, frozenset[str]], ...]  # the same with their character pairs
+# Past this many pairs (a section holds at most 99 points: 99 × 99 is well below), not every
+# pair of items is scored, only the likely ones.
+EXHAUSTIVE_PAIRS = 40_000
+# For an item of a large set: how many of its rarest character pairs are looked up, how many
+# items a pair may be in and still count as rare, and how many candidates are scored.
+LOOKUPS, RARE, CANDIDATES = 32, 50, 24
+
+
+def _shingled(texts: Weighted) -> Shingled:
+    return tuple((weight, text, frozenset(_pairs(text))) for weight, text in texts)
+
+
+def _score(a: Shingled, b: Shingled) -> float:
+    """How alike two items are: the weighted likeness of their texts; 0 as soon as the
+    texts left cannot bring it to the threshold (the long body of two points whose titles
+    differ is then not compared: the pair could never be matched)."""
+    total, left = 0.0, sum(weight for weight, _t, _p in a)
+    for (weight, x, x_pairs), (_weight, y, y_pairs) in zip(a, b, strict=True):
+        left -= weight
+        total += weight * _likeness(x, x_pairs, y, y_pairs)
+        if total + left < MATCH_THRESHOLD - 1e-9:
+            return 0.0
+    return total
+
+
+def _likely_pairs(old: list[Shingled], new: list[Shingled]) -> Iterator[tuple[int, int]]:
+    """The pairs worth scoring in large sets: items with the same texts, and for each new item
+    the old ones sharing most of its rarest character pairs (an edited point keeps most of
+    them; unrelated points share only common ones such as 加强 or 工作)."""
+    same: dict[tuple[str, ...], list[int]] = {}
+    index: dict[str, list[int]] = {}
+    for i, item in enumerate(old):
+        same.setdefault(tuple(text for _w, text, _p in item), []).append(i)
+        for pair in set().union(*(pairs for _w, _t, pairs in item)):
+            index.setdefault(pair, []).append(i)
+    for j, item in enumerate(new):
+        twins = same.get(tuple(text for _w, text, _p in item), [])
+        yield from ((i, j) for i in sorted(twins, key=lambda i: abs(i - j))[:CANDIDATES])
+        pairs = set().union(*(pairs for _w, _t, pairs in item))
+        rare = sorted(
+            (p for p in pairs if 0 < len(index.get(p, ())) <= RARE), key=lambda p: len(index[p])
+        )
+        shared: dict[int, int] = {}
+        for pair in rare[:LOOKUPS]:
+            for i in index[pair]:
+                shared[i] = shared.get(i, 0) + 1
+        best = sorted(shared, key=lambda i: (-shared[i], abs(i - j)))[:CANDIDATES]
+        yield from ((i, j) for i in best if i not in twins)
 
 
 def _moved(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -374,12 +473,14 @@ def _longest_increasing(values: list[int]) -> list[int]:
     return max(best, key=len, default=[])
 
 
-def _section_likeness(a: Section, b: Section) -> float:
-    return 0.6 * likeness(a.title, b.title) + 0.4 * likeness(_section_text(a), _section_text(b))
+def _section_texts(section: Section) -> Weighted:
+    """A section is compared by its title, and by all it says."""
+    return ((0.6, section.title), (0.4, _section_text(section)))
 
 
-def _point_likeness(a: Point, b: Point) -> float:
-    return 0.6 * likeness(a.title, b.title) + 0.4 * likeness(a.body, b.body)
+def _point_texts(point: Point) -> Weighted:
+    """A point is compared by its title and its body."""
+    return ((0.6, point.title), (0.4, point.body))
 
 
 # ---------------------------------------------------------------- places and texts

@@ -19,6 +19,12 @@ Choices made where the issue was silent:
   except between digits (1,234 and 9:30 stay); a .docx keeps its text exactly as written.
 - The year comes from the title (2018年度), else the intro's first 2018年, else the date: an
   annual report for 2018 is dated 2019.
+- A text longer than an Excel cell holds (32,767 characters) is refused, naming the paragraph
+  it starts in, rather than split: it is one cell of the workbook (the intro, a point's body),
+  and splitting it over two rows would make two points of one, or change the document. The
+  user splits or shortens the paragraph and imports again. Nothing is written then.
+- A file's kind comes from its bytes (``source.read_source``), not its suffix: a .docx named
+  .txt is read as Word, a Word file named .txt is not read as text.
 """
 
 from __future__ import annotations
@@ -26,12 +32,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from reportgen.core.errors import OutputError
+from reportgen.core.errors import OutputError, SourceError
 from reportgen.core.files import refuse_existing
 from reportgen.core.i18n import _
 from reportgen.core.model import Indicator, Part, Point, Report, Section
@@ -73,6 +79,8 @@ MATCH_THRESHOLD = (
 )
 MAX_TITLE_LINES = 3
 MAX_HEADING = 60  # a numbered line longer than this is an enumerated sentence, not a heading
+# Excel holds at most this many characters in a cell; openpyxl would cut the rest silently.
+CELL_LIMIT = 32_767
 
 
 @dataclass(frozen=True)
@@ -127,12 +135,57 @@ def import_document(
     lines = [_plain(line) for line in document.lines] if document.plain_text else document.lines
     schemas = [load_schema(template)] if template else _shipped_schemas()
     result, schema = best_fit(lines, schemas)
+    _refuse_overlong(result, schema, lines, source)
     extra = None
     if result.leftovers:
         rows = tuple((x.place, x.text, x.reason) for x in result.leftovers)
         extra = ExtraSheet(name=UNRECOGNISED_SHEET, headers=UNRECOGNISED_HEADERS, rows=rows)
     write_workbook(target, schema, result.report, marks=Marks(blank=result.missing), extra=extra)
     return result, schema
+
+
+def _refuse_overlong(
+    result: ImportResult, schema: Schema, lines: Sequence[Line], source: Path
+) -> None:
+    """Stop before writing when a text would not fit in its cell, naming where it starts."""
+    for sheet, text in _cell_texts(result, schema):
+        if len(text) > CELL_LIMIT:
+            start = text[:40]
+            line = next((line for line in lines if start in line.text), None)
+            raise SourceError(
+                _(
+                    "{file}, {place}: this text is {length} characters long, more than an "
+                    "Excel cell holds ({limit}); it would go to the {sheet} sheet. Shorten it "
+                    "in the document, or make part of it a point of its own, and import again."
+                ),
+                file=str(source),
+                place=line.place if line else "?",
+                length=len(text),
+                limit=CELL_LIMIT,
+                sheet=sheet,
+            )
+
+
+def _cell_texts(result: ImportResult, schema: Schema) -> Iterator[tuple[str, str]]:
+    """Every text the workbook will hold in one cell, with the sheet it goes to."""
+    report = result.report
+    for spec in schema.fields:
+        value = getattr(report, spec.key, None)
+        if isinstance(value, str):
+            yield schema.info_sheet, value
+    sheets = {spec.key: spec.sheet for spec in schema.parts}
+    for part in report.parts:
+        sheet = sheets.get(part.key, part.title)
+        yield sheet, part.lead
+        for section in part.sections:
+            yield sheet, section.title
+            yield sheet, section.text
+            for point in section.points:
+                yield from ((sheet, point.title), (sheet, point.body))
+        for point in part.points:
+            yield from ((sheet, point.title), (sheet, point.body))
+    for leftover in result.leftovers:
+        yield UNRECOGNISED_SHEET, leftover.text
 
 
 def _shipped_schemas() -> list[Schema]:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.core.errors import SourceError
+from reportgen.core.filekind import DOCX, EMPTY, MISSING, OLE, OTHER, PDF, XLSX, sniff
 from reportgen.core.i18n import _
 from reportgen.core.text import clean_text
 from reportgen.wordml.text import paragraph_texts
 
-SUFFIXES = (".txt", ".docx")
 # Text files from Chinese Windows are often GB18030 (a superset of GBK and GB2312), not UTF-8.
 _ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -44,31 +44,23 @@ class Source:
 
 
 def read_source(path: Path) -> Source:
-    """The non-empty lines of a .txt or .docx, cleaned of invisible characters and edge spaces."""
-    if not path.is_file():
-        raise SourceError(_("{file}: file not found."), file=str(path))
-    suffix = path.suffix.lower()
-    if suffix in (".doc", ".wps"):
-        raise SourceError(
-            _("{file}: this is an old Word/WPS file. Save it as .docx and try again."),
-            file=str(path),
-        )
-    if suffix == ".pdf":
-        raise SourceError(
-            _(
-                "{file}: a PDF cannot be imported. Open it, copy all its text into a .txt file "
-                "(or save it as .docx from WPS), and import that."
-            ),
-            file=str(path),
-        )
-    if suffix not in SUFFIXES:
+    """The non-empty lines of a .txt or .docx, cleaned of invisible characters and edge spaces.
+
+    What the file is comes from its bytes: a Word document named .txt is read as Word, a PDF
+    or an old .doc is refused whatever its name. The suffix is heard only where the bytes do
+    not tell: whether to read a file as text (.txt), or what a broken file was meant to be.
+    """
+    kind, suffix = sniff(path), path.suffix.lower()
+    _refuse_unreadable(path, kind, suffix)
+    if kind in (OTHER, EMPTY) and suffix == ".txt":
+        source = Source(path, _lines(enumerate(_read_text(path).splitlines(), 1), "行"), True)
+    elif kind in (DOCX, XLSX) or suffix == ".docx":
+        # open_docx says what a file that is no Word document is (a workbook, damaged …)
+        source = Source(path, _lines(paragraph_texts(path, SourceError), "段"), False)
+    else:
         raise SourceError(
             _("{file}: cannot import this kind of file; use a .docx or a .txt."), file=str(path)
         )
-    if suffix == ".txt":
-        source = Source(path, _lines(enumerate(_read_text(path).splitlines(), 1), "行"), True)
-    else:
-        source = Source(path, _lines(paragraph_texts(path, SourceError), "段"), False)
     if not source.lines:
         # an empty workbook "imported" from it would only hide that the wrong file was given
         raise SourceError(
@@ -76,6 +68,26 @@ def read_source(path: Path) -> Source:
             file=str(path),
         )
     return source
+
+
+def _refuse_unreadable(path: Path, kind: str, suffix: str) -> None:
+    """Stop at a missing file, an old .doc or a PDF, by its bytes, else by its suffix."""
+    if kind == MISSING:
+        raise SourceError(_("{file}: file not found."), file=str(path))
+    untold = kind not in (DOCX, XLSX, OLE, PDF)  # the bytes do not say what it is
+    if kind == OLE or (untold and suffix in (".doc", ".wps")):
+        raise SourceError(
+            _("{file}: this is an old Word/WPS file. Save it as .docx and try again."),
+            file=str(path),
+        )
+    if kind == PDF or (untold and suffix == ".pdf"):
+        raise SourceError(
+            _(
+                "{file}: a PDF cannot be imported. Open it, copy all its text into a .txt file "
+                "(or save it as .docx from WPS), and import that."
+            ),
+            file=str(path),
+        )
 
 
 def _lines(numbered: Iterator[tuple[int, str]], unit: str) -> tuple[Line, ...]:
