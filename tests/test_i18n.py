@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from babel.messages.extract import extract_from_dir
 
 from reportgen.core.i18n import default_language, translate
@@ -55,3 +56,27 @@ def test_a_message_given_as_a_field_is_translated_with_its_message() -> None:
     assert isinstance(params["what"], Message)  # survives a batch worker's process boundary
     assert fill("{file}: {what} {advice}", params, "zh") == "a.docx：文件是空的（0 字节）。x"
     assert fill("{file}: {what} {advice}", params, "en") == "a.docx: the file is empty (0 bytes). x"
+
+
+@pytest.mark.parametrize(
+    ("langid", "expected"), [(0x0804, "zh"), (0x0404, "zh"), (0x0409, "en"), (0x0411, "en")]
+)
+def test_windows_with_no_locale_variable_follows_its_display_language(
+    monkeypatch: pytest.MonkeyPatch, langid: int, expected: str
+) -> None:
+    from reportgen.core import i18n
+
+    for name in ("REPORTGEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(i18n.sys, "platform", "win32")
+    monkeypatch.setattr(i18n, "_windows_ui_language", lambda: langid)
+    assert default_language() == expected
+
+
+def test_a_locale_variable_still_wins_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.core import i18n
+
+    monkeypatch.setenv("REPORTGEN_LANG", "en")
+    monkeypatch.setattr(i18n.sys, "platform", "win32")
+    monkeypatch.setattr(i18n, "_windows_ui_language", lambda: 0x0804)
+    assert default_language() == "en"

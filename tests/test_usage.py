@@ -99,3 +99,41 @@ def test_other_errors_keep_clicks_english_with_chinese_framing() -> None:
     lines = _usage_error("zh", "build", "x.xlsx", "-j", "0")
     assert lines[0] == "用法：reportgen build [OPTIONS] PATHS..."
     assert lines[-1] == "错误：Invalid value for '-j' / '--jobs': 0 is not in the range x>=1."
+
+
+# ---------------------------------------------------------------- help in Chinese
+
+
+def _help(*args: str, env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(main, [*args, "--help"], env=env, prog_name="reportgen")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_every_help_text_has_its_chinese() -> None:
+    from reportgen.cli.usage import help_texts
+    from reportgen.core.i18n import translate
+
+    missing = [text for text in help_texts(main) if translate(text, "zh") == text]
+    assert missing == [], "run `make catalog` and translate: " + "; ".join(missing)
+
+
+def test_build_help_is_chinese_under_lang_zh() -> None:
+    out = _help("--lang", "zh", "build")
+    assert out.startswith("用法：reportgen build")
+    assert "选项：" in out
+    assert "同时生成 PDF（需要 LibreOffice）。" in out
+    assert "显示本帮助并退出。" in out
+    assert "[默认：build]" in out
+    assert "Also write a PDF" not in out
+
+
+def test_help_follows_a_chinese_locale() -> None:
+    out = _help("templates", env={"REPORTGEN_LANG": "", "LC_ALL": "zh_CN.UTF-8"})
+    assert "列出自带的模板" in out and "命令：" in out
+
+
+def test_english_help_after_a_chinese_one_in_the_same_process() -> None:
+    _help("--lang", "zh", "check")
+    out = _help("--lang", "en", "check")
+    assert "Template to check against." in out and "Usage: reportgen check" in out

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from reportgen.cli.app import main
+from reportgen.cli.usage import localize_help
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "cli.md"
@@ -55,7 +56,9 @@ def anchor(title: str) -> str:
 
 
 def reference() -> str:
-    """The whole of docs/cli.md, as text."""
+    """The whole of docs/cli.md, as text (the English help: a run in Chinese may have
+    translated it in this process)."""
+    localize_help(main, "en")
     entries = [(ctx.command_path, command.get_help(ctx)) for ctx, command in walk()]
     contents = "\n".join(f"- [`{path}`]({anchor(path)})" for path, _ in entries)
     sections = "\n".join(f"## {path}\n\n```text\n{text}\n```\n" for path, text in entries)

@@ -1,6 +1,7 @@
 """Refresh src/reportgen/locale/zh/LC_MESSAGES/reportgen.po from the messages in the code.
 
 Messages are sorted, so that moving code between modules leaves the catalog as it is.
+The help texts of the commands and options (--help) are collected from the command tree.
 Existing translations are kept; new message ids are added untranslated and listed, so that a
 translator (or the test that checks every message has Chinese) finds them.
 Run:  python tools/update_catalog.py
@@ -14,6 +15,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from reportgen.cli.app import main as cli
+from reportgen.cli.usage import help_texts
+
 PO = Path("src/reportgen/locale/zh/LC_MESSAGES/reportgen.po")
 
 
@@ -23,6 +27,9 @@ def main() -> None:
     for _file, _line, message, _comments, _context in extract_from_dir(
         "src/reportgen", keywords={"_": None}
     ):
+        existing = old.get(message)
+        new.add(message, existing.string if existing else "")
+    for message in help_texts(cli):  # --help: the commands' docstrings and options' help
         existing = old.get(message)
         new.add(message, existing.string if existing else "")
     with PO.open("wb") as handle:

@@ -13,13 +13,18 @@ from reportgen.cli.base import (
     format_option,
     handles_errors,
     show_findings,
-    template_option,
 )
 
 
 @click.command()
 @click.argument("path", type=EXISTING_FILE)
-@template_option
+@click.option(
+    "--template",
+    "-t",
+    default=None,
+    metavar="NAME|DIR",
+    help="Template to check against. Default: the one the document records, else letter.",
+)
 @format_option
 @handles_errors
 def check(path: Path, template: str | None, fmt: str) -> None:
@@ -57,7 +62,13 @@ def pdf(paths: tuple[Path, ...], output_dir: Path | None, pdfa: bool) -> None:
 @click.command()
 @click.argument("path", type=EXISTING_FILE)
 @output_dir_option
-@click.option("--dpi", type=click.IntRange(20, 600), default=80, show_default=True)
+@click.option(
+    "--dpi",
+    type=click.IntRange(20, 600),
+    default=80,
+    show_default=True,
+    help="Resolution of the images, in dots per inch.",
+)
 @handles_errors
 def preview(path: Path, output_dir: Path | None, dpi: int) -> None:
     """Write PNG images of the pages of a .docx or .pdf, for a quick look."""

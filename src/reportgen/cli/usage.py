@@ -1,16 +1,23 @@
-"""Click's own usage errors (用法错误) in the language chosen with ``--lang``.
+"""Click's own words in the language chosen with ``--lang``: usage errors (用法错误) and help.
 
 Click words its errors (a missing argument, an unknown option, a folder given for a file …)
 in English, through gettext and no catalog of ours. The command group catches them, and under
 Chinese shows them again: the usage line, the help hint and the common message shapes through
 reportgen's catalog. Only click's public API and the text of its messages are read; a message
 of another shape keeps click's English, with Chinese around it. English is click's own output.
+
+Help texts (``--help``) are our own: every command's docstring and every option's help is a
+message id of the catalog (``tools/update_catalog.py`` collects them from the command tree),
+put in place before click reads the arguments, since ``--help`` acts before ``--lang`` is
+parsed. The headings and click's own option texts go through the help formatter.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import click
@@ -63,9 +70,31 @@ _SUGGESTION = re.compile(
 )
 
 
+# Click's own words in a help page, and the markers it adds after an option's help.
+_CLICK_WORDS = {
+    "Options": _("Options"),
+    "Commands": _("Commands"),
+    "Show this message and exit.": _("Show this message and exit."),
+}
+_MARKERS = [
+    (re.compile(r"\[default: (?P<value>[^\]]*)\]"), _("[default: {value}]")),
+    (re.compile(r"\[required\]"), _("[required]")),
+]
+
+
 class LocalizedGroup(click.Group):
-    """A click group whose usage errors, and those of its commands, speak the language of
-    its ``--lang`` option (else the locale's)."""
+    """A click group whose usage errors and help, and those of its commands, speak the
+    language of its ``--lang`` option (else the locale's)."""
+
+    help_lang = "en"
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        """Put the help of every command in the chosen language, then run as click does."""
+        import sys
+
+        given = list(sys.argv[1:] if args is None else args)
+        localize_help(self, _lang_in(given))
+        return super().main(given, *rest, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Parse the group's own options; --lang is not known yet, so it is looked up in
@@ -82,6 +111,91 @@ class LocalizedGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise localized(exc, ctx.params.get("lang") or default_language()) from exc
+
+
+def commands_in(command: click.Command) -> Iterator[click.Command]:
+    """``command`` and every command under it, depth first."""
+    yield command
+    if isinstance(command, click.Group):
+        for name in sorted(command.commands):
+            yield from commands_in(command.commands[name])
+
+
+def help_texts(command: click.Command) -> Iterator[str]:
+    """Every help text in the tree of ``command`` as its message id (English)."""
+    for item in commands_in(command):
+        for text in (_original_help(item), *(_original_help(p) for p in item.params)):
+            if text:
+                yield text
+
+
+def localize_help(root: click.Command, lang: str) -> None:
+    """Give ``root``, its commands and their options their help in ``lang``."""
+    if isinstance(root, LocalizedGroup):
+        root.help_lang = lang
+    for command in commands_in(root):
+        command.context_class = LocalizedContext
+        items: list[click.Command | click.Parameter] = [command, *command.params]
+        for item in items:
+            original = _original_help(item)
+            if original:
+                setattr(item, "help", translate(original, lang))  # noqa: B010 (Argument has none)
+
+
+def _original_help(item: click.Command | click.Parameter) -> str | None:
+    """The English help of a command or option (kept aside the first time it is translated)."""
+    if not hasattr(item, "_help_en"):
+        text = getattr(item, "help", None)
+        setattr(item, "_help_en", inspect.cleandoc(text) if text else None)  # noqa: B010
+    original: str | None = getattr(item, "_help_en")  # noqa: B009
+    return original
+
+
+class LocalizedContext(click.Context):
+    """A context whose help pages are written by a LocalizedFormatter."""
+
+    def make_formatter(self) -> click.HelpFormatter:
+        """The formatter of this help page, in the root group's language."""
+        root = self.find_root().command
+        return LocalizedFormatter(
+            getattr(root, "help_lang", "en"),
+            width=self.terminal_width,
+            max_width=self.max_content_width,
+        )
+
+
+class LocalizedFormatter(click.HelpFormatter):
+    """Click's help formatter with its own words (Usage, Options …) in ``lang``."""
+
+    def __init__(self, lang: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lang = lang
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """The usage line, its prefix translated."""
+        super().write_usage(prog, args, translate(_("Usage: "), self.lang))
+
+    def write_heading(self, heading: str) -> None:
+        """A section heading, translated (in Chinese with a full-width colon)."""
+        if self.lang == "en":
+            super().write_heading(heading)
+            return
+        words = translate(_CLICK_WORDS.get(heading, heading), self.lang)
+        self.write(f"{'':>{self.current_indent}}{words}：\n")
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        """Options or commands with their help; click's own texts and markers translated."""
+        super().write_dl([(term, self._help(text)) for term, text in rows], *args, **kwargs)
+
+    def _help(self, text: str) -> str:
+        text = translate(_CLICK_WORDS.get(text, text), self.lang)
+        for pattern, message in _MARKERS:
+            text = pattern.sub(functools.partial(_fill, translate(message, self.lang)), text)
+        return text
+
+
+def _fill(wording: str, found: re.Match[str]) -> str:
+    return wording.format(**found.groupdict())
 
 
 def localized(exc: click.UsageError, lang: str) -> click.UsageError:

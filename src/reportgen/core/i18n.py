@@ -7,6 +7,7 @@ Catalogs are read from the .po file directly with Babel, so there is no compile 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -21,12 +22,27 @@ def _(message: str) -> str:
 
 
 def default_language() -> str:
-    """Chinese under a Chinese locale (LC_ALL, LC_MESSAGES, LANG), English otherwise."""
+    """Chinese under a Chinese locale (REPORTGEN_LANG, LC_ALL, LC_MESSAGES, LANG), else
+    under a Chinese Windows, which sets none of them; English otherwise."""
     for name in ("REPORTGEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(name, "")
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
+    if sys.platform == "win32":
+        return "zh" if _windows_ui_language() & _PRIMARY_LANGUAGE == _LANG_CHINESE else "en"
     return "en"
+
+
+_PRIMARY_LANGUAGE = 0x3FF  # the low 10 bits of a Windows LANGID
+_LANG_CHINESE = 0x04  # LANG_CHINESE: zh-CN 0x0804, zh-TW 0x0404, zh-HK 0x0C04 …
+
+
+def _windows_ui_language() -> int:
+    """The LANGID of the Windows display language (GetUserDefaultUILanguage)."""
+    import ctypes
+
+    windll = getattr(ctypes, "windll", None)
+    return int(windll.kernel32.GetUserDefaultUILanguage()) if windll is not None else 0
 
 
 @cache
