@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportgen.core.i18n import _
-from reportgen.core.text import clean_text
+from reportgen.core.text import SHOWN_REMOVED, clean_text, removed_characters
 from reportgen.validation.findings import Findings, TextCell
 from reportgen.workbook.package import column_letter, split_ref
 from reportgen.workbook.read import Cell, SheetData, WorkbookData
@@ -76,7 +76,10 @@ def read_text(cell: Cell, sheet: str, findings: Findings, role: str, label: str)
     """The cell's cleaned text, with a warning if cleaning changed it; recorded for checks."""
     findings.use(sheet, cell.ref)
     text, changed = clean_text(cell.value)
-    if changed and text:
+    removed = removed_characters(cell.value) if changed else []
+    if removed:
+        removed_warning(removed, sheet, cell.ref, findings)
+    elif changed and text:
         findings.warning(
             "text-cleaned",
             _("Removed spaces, line breaks or invisible characters."),
@@ -87,6 +90,26 @@ def read_text(cell: Cell, sheet: str, findings: Findings, role: str, label: str)
     if text and (sheet, cell.ref) not in findings.blocked:
         findings.texts.append(TextCell(sheet, cell.ref, cell.value, text, role, label))
     return text
+
+
+def removed_warning(removed: list[str], sheet: str, ref: str, findings: Findings) -> None:
+    """A warning naming the invisible or unusable characters removed from a cell, even when
+    nothing is left of it: nothing typed disappears without a word."""
+    shown = ", ".join(removed[:SHOWN_REMOVED]) + (" …" if len(removed) > SHOWN_REMOVED else "")
+    findings.warning(
+        "text-cleaned",
+        _(
+            "Removed invisible or unusable characters ({chars}): the document cannot hold "
+            "them, or they would change how it reads."
+        ),
+        _(
+            "They come with text pasted from web pages, chat programs or PDFs. Check that "
+            "the text still reads as intended; retype it if a character is missing."
+        ),
+        sheet=sheet,
+        cell=ref,
+        chars=shown,
+    )
 
 
 def row_number(ref: str) -> int:

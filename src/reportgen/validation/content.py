@@ -8,8 +8,11 @@ corrections (punctuation width, spaces) that ``validate --fix`` writes.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reportgen.core.i18n import _
@@ -26,10 +29,14 @@ _PAIR = re.compile(r"\(([^()]*)\)")
 _LONE_PAREN = re.compile(rf"(?<=[{_CJK}])[()]|[()](?=[{_CJK}])")
 
 _SENTENCE = re.compile(r"[^。！？；!?;]+")
-# 98%, 4.63%, 约90%, 90%以上 — with what qualifies it.
-_PERCENT = re.compile(r"(约|近|超过|不到)?(\d+(?:\.\d+)?)[%％](以上|以下|左右)?")
+# 98%, 4.63%, 约90%, 90%以上 — with what qualifies it. A number starts after a non-digit: a
+# match tried at every digit of a long run would make the search quadratic in its length.
+_PERCENT = re.compile(r"(约|近|超过|不到)?(?<!\d)(\d+(?:\.\d+)?)[%％](以上|以下|左右)?")
 _COUNT = re.compile(r"(?<![\d.])(\d+)余?(项|件|个|人|名|次|起|条|家|户|宗|份|所|批|期|场|辆|台)")
 _SAME_UNIT = {"名": "人"}
+# A sentence with more different counts of one unit than this is a table typed as prose: its
+# shares are not checked for that unit (every pair of counts would be a candidate share).
+_COUNTS_COMPARED = 50
 
 # A year is four digits before 年 (2017年, 2017年度), in 〔2017〕, or in a range 2018-2019.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〕)")
@@ -70,6 +77,8 @@ def fix_punctuation(text: str) -> str:
 
 def _widen(text: str, positions: set[int]) -> str:
     """``text`` with the characters at ``positions`` in their full-width forms."""
+    if not positions:
+        return text
     return "".join(_FULL[c] if i in positions else c for i, c in enumerate(text))
 
 
@@ -97,15 +106,27 @@ def percent_contradictions(text: str) -> list[Contradiction]:
     """Shares (占…98%) that no two counts of one unit in the same sentence give."""
     found = []
     for sentence in _SENTENCE.finditer(text):
-        counts = _counts_by_unit(sentence.group(0))
-        for match in _PERCENT.finditer(sentence.group(0)):
-            clause = re.split("[，,]", sentence.group(0)[: match.start()])[-1]
-            if "占" not in clause:
-                continue  # 组卷率达100%, 增长12%: not a share of the counts beside it
-            problem = _check_share(match, counts)
+        shares = _shares(_counts_by_unit(sentence.group(0)))
+        if not shares:
+            continue  # fewer than two counts of one unit: nothing to compare
+        for match in _stated_shares(sentence.group(0)):
+            problem = _check_share(match, shares)
             if problem is not None:
                 found.append(problem)
     return found
+
+
+def _stated_shares(sentence: str) -> Iterator[re.Match[str]]:
+    """The percentages that state a share: 占 stands before them in their clause (the text
+    since the last comma). 组卷率达100%, 增长12% are not shares of the counts beside them."""
+    share, scanned = False, 0
+    for match in _PERCENT.finditer(sentence):
+        segment = sentence[scanned : match.start()]
+        comma = max(segment.rfind("，"), segment.rfind(","))
+        share = "占" in segment[comma + 1 :] if comma >= 0 else share or "占" in segment
+        scanned = match.start()
+        if share:
+            yield match
 
 
 def _counts_by_unit(sentence: str) -> dict[str, list[int]]:
@@ -116,7 +137,26 @@ def _counts_by_unit(sentence: str) -> dict[str, list[int]]:
     return counts
 
 
-def _check_share(match: re.Match[str], counts: dict[str, list[int]]) -> Contradiction | None:
+Share = tuple[float, int, int]  # the percentage part/whole gives, part, whole
+
+
+def _shares(counts: dict[str, list[int]]) -> list[Share]:
+    """Every share two counts of one unit give (part ≤ whole), sorted by percentage."""
+    shares: list[Share] = []
+    for values in counts.values():
+        times = Counter(v for v in values if v > 0)
+        if len(times) > _COUNTS_COMPARED:
+            continue
+        shares += [
+            (part / whole * 100, part, whole)
+            for whole in times
+            for part in times
+            if part < whole or (part == whole and times[part] > 1)
+        ]
+    return sorted(shares)
+
+
+def _check_share(match: re.Match[str], shares: list[Share]) -> Contradiction | None:
     """None if some part/whole pair of one unit gives the percentage, as rounded or qualified."""
     before, number, after = match.group(1) or "", match.group(2), match.group(3) or ""
     percent = float(number)
@@ -124,28 +164,25 @@ def _check_share(match: re.Match[str], counts: dict[str, list[int]]) -> Contradi
     tolerance = 0.5 * 10**-decimals + 1e-9
     if before in ("约", "近") or after == "左右":
         tolerance = max(tolerance, 1.0)
-    pairs = [
-        (part, whole)
-        for values in counts.values()
-        for i, whole in enumerate(values)
-        for j, part in enumerate(values)
-        if i != j and 0 < part <= whole
-    ]
-    if not pairs:
-        return None  # fewer than two counts of one unit: nothing to compare
-    for part, whole in pairs:
-        share = part / whole * 100
-        if after == "以上" or before == "超过":
-            if share >= percent - tolerance:
-                return None
-        elif after == "以下" or before == "不到":
-            if share <= percent + tolerance:
-                return None
-        elif abs(share - percent) <= tolerance:
+    nearest = _nearest(shares, percent)
+    if after == "以上" or before == "超过":
+        if shares[-1][0] >= percent - tolerance:
             return None
-    part, whole = min(pairs, key=lambda p: abs(p[0] / p[1] * 100 - percent))
+    elif after == "以下" or before == "不到":
+        if shares[0][0] <= percent + tolerance:
+            return None
+    elif abs(nearest[0] - percent) <= tolerance:
+        return None
+    _share, part, whole = nearest
     actual = f"{part / whole * 100:.{max(decimals, 1)}f}"
     return Contradiction(match.group(0), number, part, whole, actual)
+
+
+def _nearest(shares: list[Share], percent: float) -> Share:
+    """The share closest to ``percent`` (the lower one of two as close)."""
+    index = bisect.bisect_left(shares, (percent, -1, -1))
+    around = shares[max(index - 1, 0) : index + 1]
+    return min(around, key=lambda share: abs(share[0] - percent))
 
 
 # ---------------------------------------------------------------- years
@@ -218,6 +255,8 @@ def check_texts(
     fixes: dict[tuple[str, str], str] = {}
     for text_cell in findings.texts:
         _check_length(text_cell, findings, max_length)
+        if len(text_cell.text) > max_length:
+            continue  # an error already: the reviewer's checks run once it is shortened
         _check_width(text_cell, findings)
         if text_cell.role not in ("title", "field:doc_number"):
             _check_percentages(text_cell, findings)

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 
 from reportgen.core.errors import Finding
 from reportgen.core.i18n import _
-from reportgen.core.text import clean_text
+from reportgen.core.text import clean_text, removed_characters
+from reportgen.validation.cells import removed_warning
 from reportgen.validation.findings import Findings, TextCell
 from reportgen.workbook.layout import INSTRUCTIONS_SHEET
 from reportgen.workbook.package import column_index, column_letter, split_ref
@@ -133,17 +134,16 @@ def _hidden_rows(sheet: SheetData, findings: Findings) -> None:
 def _hidden_columns(sheet: SheetData, findings: Findings) -> None:
     """One warning per hidden column that holds something below its header."""
     hidden = set(sheet.extras.hidden_columns)
-    for letter in sorted(hidden, key=lambda c: (len(c), c)):
-        cells = [c for row in sheet.rows[1:] for c in row if c.ref.rstrip("0123456789") == letter]
-        if any(_typed(c) for c in cells):
-            findings.warning(
-                "column-hidden",
-                _("Column {column} is hidden; its content is included in the document."),
-                _("Unhide it to check it."),
-                sheet=sheet.name,
-                cell=f"{letter}1",
-                column=letter,
-            )
+    typed = {c.ref.rstrip("0123456789") for row in sheet.rows[1:] for c in row if _typed(c)}
+    for letter in sorted(hidden & typed, key=lambda c: (len(c), c)):
+        findings.warning(
+            "column-hidden",
+            _("Column {column} is hidden; its content is included in the document."),
+            _("Unhide it to check it."),
+            sheet=sheet.name,
+            cell=f"{letter}1",
+            column=letter,
+        )
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
@@ -158,20 +158,21 @@ def _runs(numbers: list[int]) -> list[tuple[int, int]]:
 
 
 def _merged(sheet: SheetData, order_columns: set[str], findings: Findings) -> SheetData:
-    """Warn about every merge; fill a vertical merge in an order column down its rows."""
+    """Warn about every merge; fill a vertical merge in an order column down its rows.
+
+    A merge reaching past the sheet's last row (A2:A1048576, made by selecting down to the
+    end) is filled only as far as that row: the rows below hold nothing to number.
+    """
     fills: dict[str, object] = {}
+    values = {c.ref: c.value for row in sheet.rows for c in row}
     for ref in sheet.extras.merged:
         match = _RANGE.match(ref)
         if match is None:
             continue
-        col, top, end_col, bottom = (
-            match.group(1),
-            int(match.group(2)),
-            match.group(3),
-            int(match.group(4)),
-        )
+        col, top, end_col = match.group(1), int(match.group(2)), match.group(3)
+        bottom = min(int(match.group(4)), len(sheet.rows))
         if col == end_col and col in order_columns and top > 1:
-            value = _value_at(sheet, f"{col}{top}")
+            value = values.get(f"{col}{top}")
             fills.update({f"{col}{r}": value for r in range(top + 1, bottom + 1)})
             message = _("Cells {range} are merged; the number in {first} is used for each row.")
         else:
@@ -190,10 +191,6 @@ def _merged(sheet: SheetData, order_columns: set[str], findings: Findings) -> Sh
     return _with_values(sheet, fills) if fills else sheet
 
 
-def _value_at(sheet: SheetData, ref: str) -> object:
-    return next((c.value for row in sheet.rows for c in row if c.ref == ref), None)
-
-
 def _with_values(sheet: SheetData, values: dict[str, object]) -> SheetData:
     """A copy of ``sheet`` with the cells at the given references set, rows grown as needed."""
     by_row: dict[int, dict[int, object]] = {}
@@ -201,8 +198,7 @@ def _with_values(sheet: SheetData, values: dict[str, object]) -> SheetData:
         letters, row = split_ref(ref)
         by_row.setdefault(row, {})[column_index(letters)] = value
     rows = list(sheet.rows)
-    while len(rows) < max(by_row):
-        rows.append(())
+    rows.extend(() for _row in range(len(rows), max(by_row)))
     for row_number, changes in by_row.items():
         cells = list(rows[row_number - 1])
         width = max(len(cells), max(changes))
@@ -237,6 +233,20 @@ def check_unused(data: WorkbookData, skip_columns: dict[str, set[str]], findings
             and c.ref.rstrip("0123456789") not in skipped
         ]
         _report_unused(name, unused, findings)
+        _report_emptied(sheet, skipped, findings)
+
+
+def _report_emptied(sheet: SheetData, skipped: set[str], findings: Findings) -> None:
+    """A warning at each cell that held only invisible or unusable characters (a lone
+    _xD83D_, a bidi mark) and so reads as empty: it is not silently dropped."""
+    warned = {(f.sheet, f.cell) for f in findings.items if f.code == "text-cleaned"}
+    for row in sheet.rows:
+        for cell in row:
+            removed = removed_characters(cell.value) if isinstance(cell.value, str) else []
+            if not removed or _typed(cell) or (sheet.name, cell.ref) in warned:
+                continue
+            if cell.ref.rstrip("0123456789") not in skipped:
+                removed_warning(removed, sheet.name, cell.ref, findings)
 
 
 def _report_unused(sheet: str, cells: list[Cell], findings: Findings) -> None:

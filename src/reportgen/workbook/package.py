@@ -1,19 +1,25 @@
-"""The .xlsx file itself (文件检查): what kind of file it is, and what read-only openpyxl hides.
+"""The .xlsx file itself (文件检查): what kind of file it is, its size, and what read-only readers hide.
 
-openpyxl's read-only mode is fast but does not say which cells hold formulas, which are merged
-or which rows and columns are hidden. Rather than a second full openpyxl load, this module
-scans the raw sheet XML, and parses a sheet only when a cheap byte search shows it has any of
-those. Parsing goes through defusedxml, like openpyxl's own, so an XML bomb is refused.
+Before any reader (python-calamine, openpyxl) sees a workbook, its package is copied part by
+part within size limits (a zip bomb stops there), and every sheet's XML is scanned once,
+streaming, with expat: for cells far outside any table (the readers allocate a grid up to the
+farthest one), formulas without a saved result, merged cells, hidden rows and columns, and
+Excel error values. The scan knows both the usual (transitional) and the Strict OOXML
+namespaces. XML declaring entities (the shape of an XML bomb) is refused, as defusedxml does.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from reportgen.core.errors import WorkbookError
 from reportgen.core.filekind import DOCX, XLSX, ZIP, damaged, looks_like_text, sniff
@@ -23,12 +29,56 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, or an en
 ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted (password-protected) .xlsx is a compound file holding this stream.
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# SpreadsheetML's namespaces: transitional (what Excel saves by default) and Strict OOXML.
+_MAIN_NAMESPACES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "http://purl.oclc.org/ooxml/spreadsheetml/main",
+    }
+)
+_REL_NAMESPACES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    }
+)
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# Only sheets whose XML contains one of these are parsed: formulas, merges, hidden rows/columns.
-_WORTH_PARSING = re.compile(rb"<(?:\w+:)?f[\s>/]|mergeCell|hidden=")
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+# ---------------------------------------------------------------- limits
+# What reading a workbook may cost. Past a limit the workbook is refused with a message naming
+# the file and what to do, before a reader sees it. The example workbooks are about 20 KB
+# packed and 180 KB unpacked, their largest part 66 KB.
+
+_MB = 1024 * 1024
+# Unpacked size of one part. The schema's limits (2,000 rows of 5,000-character text on each
+# part sheet) allow some 60 MB of text in one part (sharedStrings.xml holds it all); 200 MB
+# leaves room for any honest workbook, and a zip bomb (4 MB inflating to gigabytes) is
+# stopped after reading 200 MB instead of minutes and gigabytes of memory.
+PART_LIMIT = 200 * _MB
+# Unpacked size of all the parts the readers read: three full part sheets with their text.
+PACKAGE_LIMIT = 500 * _MB
+# A cell holding anything below this row, or right of this column, is refused: the readers
+# build a grid from A1 to the farthest such cell, and one value in XFD1048576 made calamine
+# ask for 512 GiB and abort. The row limit is twice read.READ_ROW_LIMIT, so a sheet that is
+# only long is still read and reported as having too many rows; 20,000 × 200 cells cost the
+# reader about 200 MB.
+MAX_ROW = 20_000
+# The templates' sheets use a dozen columns at most; 200 leaves room for notes beside them.
+MAX_COLUMN = 200
+# The longest tag, comment or other token a sheet may hold. Python's expat (2.5) is given
+# its input in 1 MB pieces and parses a token spanning pieces again from its start for each
+# one, so a single 190 MB comment took over two minutes; Excel's tokens are a few hundred
+# bytes. Text between tags is not a token and may be as long as it likes.
+TOKEN_LIMIT = _MB
+# A token that long: "<" and then TOKEN_LIMIT bytes that are neither "<" nor ">" (linear:
+# each try stops at the next "<").
+_LONG_TOKEN = re.compile(b"<[^<>]{%d}" % TOKEN_LIMIT)
+_CHUNK = 1024 * 1024  # parts are unpacked and checked in pieces of this size
+# Parts the readers read (XML and relationships); pictures and other binaries are left out.
+_READ_SUFFIXES = (".xml", ".rels")
+# Sheet parts are scanned wherever the workbook's relationships put them, and also here.
+_SHEET_FOLDER = "xl/worksheets/"
 
 
 @dataclass(frozen=True)
@@ -39,6 +89,9 @@ class SheetExtras:
     merged: tuple[str, ...] = ()  # merged ranges such as "A2:A5"
     hidden_rows: tuple[int, ...] = ()
     hidden_columns: tuple[str, ...] = ()  # column letters
+    # cells holding an Excel error value (#N/A …) and its text: calamine reads them as blanks
+    errors: tuple[tuple[str, str], ...] = ()
+    formulas: int = 0  # cells holding a formula, with or without a result
 
 
 def check_file_kind(path: Path) -> None:
@@ -105,6 +158,8 @@ def _has_workbook_part(path: Path) -> bool:
     """Whether the package holds the workbook part its root relationships name."""
     try:
         with zipfile.ZipFile(path) as package:
+            if any(i.file_size > _CHUNK for i in package.infolist() if i.filename == "_rels/.rels"):
+                return True  # not what Excel writes: left to the reader's size checks
             return _workbook_part(package) in package.namelist()
     except Exception:
         # broken or hostile relationships (bad XML, entities, a bad member): the reader
@@ -142,42 +197,351 @@ def lock_file(path: Path) -> Path | None:
     return None
 
 
+# ---------------------------------------------------------------- the package
+
+
+def checked_package(path: Path) -> bytes:
+    """The workbook's package as the readers get it: the parts they read, each read in
+    pieces within the size limits, zipped again so that the readers see only checked bytes.
+
+    A zip's directory can claim any size for a part, so the limits are enforced on what
+    unpacking actually gives; the directory is checked first to refuse a bomb without work.
+    """
+    if path.stat().st_size > PACKAGE_LIMIT:
+        raise _too_large(path, "", PACKAGE_LIMIT)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(path) as package,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy,
+    ):
+        infos = [i for i in package.infolist() if i.filename.lower().endswith(_READ_SUFFIXES)]
+        _check_directory(path, infos)
+        total = 0
+        for info in infos:
+            total = _copy_part(path, package, info, copy, total)
+    return out.getvalue()
+
+
+def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package whose directory already gives a part or the whole past a limit, or
+    names a part twice (readers differ in which one they take)."""
+    if len({i.filename for i in infos}) < len(infos):
+        raise zipfile.BadZipFile("a part is named twice")
+    for info in infos:
+        if info.file_size > PART_LIMIT:
+            raise _too_large(path, info.filename, PART_LIMIT)
+    if sum(i.file_size for i in infos) > PACKAGE_LIMIT:
+        raise _too_large(path, "", PACKAGE_LIMIT)
+
+
+def _copy_part(
+    path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, copy: zipfile.ZipFile, total: int
+) -> int:
+    """Copy one part in pieces, stopping past a limit or at an entity declaration; the
+    package's unpacked size so far."""
+    from defusedxml import EntitiesForbidden
+
+    size, tail = 0, b""
+    with package.open(info) as source, copy.open(info.filename, "w") as target:
+        while chunk := source.read(_CHUNK):
+            size, total = size + len(chunk), total + len(chunk)
+            if size > PART_LIMIT:
+                raise _too_large(path, info.filename, PART_LIMIT)
+            if total > PACKAGE_LIMIT:
+                raise _too_large(path, "", PACKAGE_LIMIT)
+            if b"<!ENTITY" in tail + chunk[:16] or b"<!ENTITY" in chunk:
+                raise EntitiesForbidden(info.filename, None, None, None, None, None)
+            tail = chunk[-16:]
+            target.write(chunk)
+    return total
+
+
+def _too_large(path: Path, part: str, limit: int) -> WorkbookError:
+    """The message for a package, or one part of it, that unpacks past ``limit`` bytes."""
+    if part:
+        return WorkbookError(
+            _(
+                "{file}: the part {part} of the workbook unpacks to more than {limit} MB (a "
+                "workbook for a letter is well under 1 MB); it is damaged or made to exhaust "
+                "memory. Open it in Excel or WPS, save it as a new .xlsx and try again."
+            ),
+            file=str(path),
+            part=part,
+            limit=limit // _MB,
+        )
+    return WorkbookError(
+        _(
+            "{file}: the workbook unpacks to more than {limit} MB (a workbook for a letter is "
+            "well under 1 MB); it is damaged or made to exhaust memory. Remove pictures and "
+            "other content that is not part of the letter, save it as a new .xlsx and try again."
+        ),
+        file=str(path),
+        limit=limit // _MB,
+    )
+
+
 # ---------------------------------------------------------------- sheet XML
 
 
-def scan_sheets(path: Path) -> dict[str, SheetExtras]:
-    """Formulas without results, merged ranges and hidden rows/columns, by sheet name."""
+def scan_sheets(path: Path, content: bytes | None = None) -> dict[str, SheetExtras]:
+    """Formulas without results, merged ranges, hidden rows/columns and error values, by
+    sheet name, for the sheets that have any; a cell far outside the table is refused.
+
+    ``content`` is the package from :func:`checked_package`, read from ``path`` if not given.
+    """
+    if content is None:
+        content = checked_package(path)
     extras: dict[str, SheetExtras] = {}
-    with zipfile.ZipFile(path) as package:
-        for name, member in _sheet_members(package).items():
-            xml = package.read(member)
-            if _WORTH_PARSING.search(xml):
-                extras[name] = _parse_sheet(xml)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        members = _sheet_members(package)
+        for member in _scanned_members(package, members):
+            found = _scan_member(path, package, member, members.get(member, member))
+            if member in members and found != SheetExtras():
+                extras[members[member]] = found
     return extras
 
 
+def _scanned_members(package: zipfile.ZipFile, members: dict[str, str]) -> list[str]:
+    """Every part a reader could take for a sheet: the ones the workbook names, and any
+    other in the sheet folder (a reader may resolve the workbook's parts differently)."""
+    others = [n for n in package.namelist() if n.startswith(_SHEET_FOLDER) and n.endswith(".xml")]
+    return list(dict.fromkeys([*members, *others]))
+
+
+def _scan_member(path: Path, package: zipfile.ZipFile, member: str, sheet: str) -> SheetExtras:
+    """One sheet part scanned; a cell far outside the table, or a token too long for expat
+    to parse in linear time, is refused by name."""
+    xml = package.read(member)
+    if _LONG_TOKEN.search(xml):
+        raise WorkbookError(
+            _(
+                "{file}: the part {part} of the workbook holds an XML tag or comment longer "
+                "than {limit} MB, which Excel never writes; it is damaged or made to slow "
+                "reading down. Open it in Excel or WPS, save it as a new .xlsx and try again."
+            ),
+            file=str(path),
+            part=member,
+            limit=TOKEN_LIMIT // _MB,
+        )
+    scanner = _SheetScanner()
+    try:
+        scanner.parser().Parse(xml, True)
+    except _FarCell as far:
+        raise WorkbookError(
+            _(
+                "{file}: {place} holds content far outside the table (a sheet is read up to "
+                "row {rows} and column {columns}). Delete the stray content: in Excel, Ctrl+End "
+                "goes to the last cell in use; delete the rows and columns beyond the table, "
+                "save, and try again."
+            ),
+            file=str(path),
+            place=f"{sheet}!{far.ref}",
+            rows=MAX_ROW,
+            columns=column_letter(MAX_COLUMN),
+        ) from None
+    return scanner.extras()
+
+
+class _FarCell(Exception):
+    """A cell holding something past MAX_ROW or MAX_COLUMN, found while scanning."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref)
+        self.ref = ref
+
+
+@dataclass
+class _OpenCell:
+    """The cell being scanned: where it is, its type, and what it holds so far."""
+
+    ref: str
+    kind: str
+    filled: bool = False  # has a value, formula or inline text: a reader keeps it
+    formula: bool = False
+    has_value: bool = False
+    value: list[str] = field(default_factory=list)
+
+
+class _SheetScanner:
+    """One streaming pass over a sheet's XML with expat (linear in its size, whatever it
+    holds): what read-only readers do not report, and the farthest cells."""
+
+    def __init__(self) -> None:
+        self.row = 0
+        self.column = 0
+        self.cell: _OpenCell | None = None
+        self.far = False  # the open cell lies past MAX_ROW or MAX_COLUMN
+        self.in_value = False
+        self.uncached: list[str] = []
+        self.merged: list[str] = []
+        self.hidden_rows: list[int] = []
+        self.hidden_columns: list[str] = []
+        self.errors: list[tuple[str, str]] = []
+        self.formulas = 0
+
+    def parser(self) -> Any:
+        """An expat parser feeding this scanner; entity declarations are refused."""
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.buffer_text = True
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+        parser.EntityDeclHandler = _refuse_entity
+        return parser
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        """An element opens: rows, cells and what cells hold; merges, columns."""
+        local = _main_local(name)
+        if self.cell is not None:
+            self._inside_cell(local)
+        elif local == "row":
+            self._row(attrs)
+        elif local == "c":
+            self._cell(attrs)
+        elif local == "mergeCell":
+            self.merged.append(attrs.get("ref", ""))
+        elif local == "col" and _true(attrs.get("hidden")):
+            self._hide_columns(attrs)
+
+    def end(self, name: str) -> None:
+        """An element closes: a cell's formula and error value are noted."""
+        local = _main_local(name)
+        if local == "v":
+            self.in_value = False
+        elif local == "c" and self.cell is not None:
+            cell, self.cell = self.cell, None
+            if cell.formula and not _has_result(cell):
+                self.uncached.append(cell.ref)
+            if cell.kind == "e":
+                self.errors.append((cell.ref, "".join(cell.value)))
+
+    def text(self, data: str) -> None:
+        """Text: kept only inside a cell's value."""
+        if self.in_value and self.cell is not None:
+            self.cell.value.append(data)
+
+    def extras(self) -> SheetExtras:
+        """What the scan found."""
+        return SheetExtras(
+            tuple(self.uncached),
+            tuple(self.merged),
+            tuple(self.hidden_rows),
+            tuple(self.hidden_columns),
+            tuple(self.errors),
+            self.formulas,
+        )
+
+    def _row(self, attrs: dict[str, str]) -> None:
+        """A row: its number (given, or the one after the last), hidden or not."""
+        given = attrs.get("r", "")
+        self.row = int(given) if given.isdigit() and given.isascii() else self.row + 1
+        self.column = 0
+        if _true(attrs.get("hidden")):
+            self.hidden_rows.append(self.row)
+
+    def _cell(self, attrs: dict[str, str]) -> None:
+        """A cell: where it is (given, or the one after the last in its row), and its type."""
+        given = attrs.get("r", "")
+        match = _CELL_REF.match(given)
+        if match is None:
+            row, self.column = self.row, self.column + 1
+            given = f"{column_letter(self.column)}{row}"
+        else:
+            row, self.column = int(match.group(2)), column_index(match.group(1))
+        self.cell = _OpenCell(ref=given, kind=attrs.get("t", ""))
+        self.far = row > MAX_ROW or self.column > MAX_COLUMN
+
+    def _inside_cell(self, local: str | None) -> None:
+        """Something inside a cell: it holds content, so it must be within the limits."""
+        cell = self.cell
+        assert cell is not None
+        if not cell.filled:
+            cell.filled = True
+            if self.far:
+                raise _FarCell(cell.ref)
+        if local == "f" and not cell.formula:
+            cell.formula = True
+            self.formulas += 1
+        elif local == "v":
+            cell.has_value = self.in_value = True
+
+    def _hide_columns(self, attrs: dict[str, str]) -> None:
+        """Letters of hidden columns (``<col min max hidden>``)."""
+        low, high = int(attrs.get("min", "1")), int(attrs.get("max", "1"))
+        # "hide every column to the right" is one <col> up to XFD: only the first 100 matter,
+        # and none past MAX_COLUMN can hold anything
+        for index in range(low, min(high, low + 99, MAX_COLUMN) + 1):
+            self.hidden_columns.append(column_letter(index))
+
+
+def _has_result(cell: _OpenCell) -> bool:
+    """Whether a formula cell carries the result its program last computed.
+
+    An empty ``<v>`` is a result only for a text formula (``t="str"``) that computed "";
+    other programs (openpyxl among them) write formulas with an empty ``<v>`` and no result.
+    """
+    return cell.has_value and (bool("".join(cell.value)) or cell.kind == "str")
+
+
+def _refuse_entity(name: str, *_args: object) -> None:
+    """Refuse an entity declaration (the shape of an XML bomb), as defusedxml does."""
+    from defusedxml import EntitiesForbidden
+
+    raise EntitiesForbidden(name, None, None, None, None, None)
+
+
+@functools.lru_cache(maxsize=256)
+def _main_local(name: str) -> str | None:
+    """An expat element name's local part when it is in a SpreadsheetML namespace."""
+    namespace, _sep, local = name.rpartition(" ")
+    return local if namespace in _MAIN_NAMESPACES else None
+
+
 def _sheet_members(package: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML member in the package, from the workbook part and its rels."""
+    """Sheet part in the package → its sheet name, from the workbook part and its rels (both
+    the part the package names and xl/workbook.xml, where some readers look)."""
+    members: dict[str, str] = {}
+    for book_part in dict.fromkeys(["xl/workbook.xml", _workbook_part(package)]):
+        for member, name in _sheets_of(package, book_part):
+            members.setdefault(member, name)
+    return members
+
+
+def _sheets_of(package: zipfile.ZipFile, book_part: str) -> Iterator[tuple[str, str]]:
+    """(member, sheet name) for each sheet a workbook part names."""
     from defusedxml.ElementTree import fromstring
 
-    book_part = _workbook_part(package)
     rels_part = posixpath.join(
         posixpath.dirname(book_part), "_rels", posixpath.basename(book_part) + ".rels"
     )
     names = set(package.namelist())
     if book_part not in names or rels_part not in names:
-        return {}
+        return
     targets = {
         rel.get("Id"): rel.get("Target", "")
         for rel in fromstring(package.read(rels_part)).iter(f"{_PKG_REL}Relationship")
     }
-    members = {}
-    for sheet in fromstring(package.read(book_part)).iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_REL}id"), "")
-        member = _resolve(posixpath.dirname(book_part), target)
+    for sheet in _main_elements(fromstring(package.read(book_part)), "sheet"):
+        member = _resolve(posixpath.dirname(book_part), targets.get(_rel_id(sheet), ""))
         if member in names:
-            members[sheet.get("name", "")] = member
-    return members
+            yield member, sheet.get("name", "")
+
+
+def _main_elements(root: Any, local: str) -> Iterator[Any]:
+    """Elements called ``local`` in either SpreadsheetML namespace."""
+    for element in root.iter():
+        namespace, _sep, name = str(element.tag).lstrip("{").rpartition("}")
+        if name == local and namespace in _MAIN_NAMESPACES:
+            yield element
+
+
+def _rel_id(element: Any) -> str:
+    """An element's r:id, in either relationships namespace."""
+    for namespace in _REL_NAMESPACES:
+        value = element.get(f"{{{namespace}}}id")
+        if value:
+            return str(value)
+    return ""
 
 
 def _workbook_part(package: zipfile.ZipFile) -> str:
@@ -199,46 +563,6 @@ def _resolve(base: str, target: str) -> str:
     if target.startswith("/"):
         return target.lstrip("/")
     return posixpath.normpath(posixpath.join(base, target))
-
-
-def _parse_sheet(xml: bytes) -> SheetExtras:
-    """One sheet's formulas without results, merges and hidden rows/columns."""
-    from defusedxml.ElementTree import fromstring
-
-    root = fromstring(xml)
-    uncached = tuple(
-        cell.get("r", "")
-        for cell in root.iter(f"{_MAIN}c")
-        if cell.find(f"{_MAIN}f") is not None and not _has_result(cell)
-    )
-    merged = tuple(m.get("ref", "") for m in root.iter(f"{_MAIN}mergeCell"))
-    hidden_rows = tuple(
-        int(row.get("r", "0")) for row in root.iter(f"{_MAIN}row") if _true(row.get("hidden"))
-    )
-    return SheetExtras(uncached, merged, hidden_rows, _hidden_columns(root))
-
-
-def _has_result(cell: Any) -> bool:
-    """Whether a formula cell carries the result its program last computed.
-
-    An empty ``<v>`` is a result only for a text formula (``t="str"``) that computed "";
-    other programs (openpyxl among them) write formulas with an empty ``<v>`` and no result.
-    """
-    value = cell.find(f"{_MAIN}v")
-    if value is None:
-        return False
-    return bool(value.text) or cell.get("t") == "str"
-
-
-def _hidden_columns(root: Any) -> tuple[str, ...]:
-    """Letters of the hidden columns (``<col min max hidden>``)."""
-    letters: list[str] = []
-    for col in root.iter(f"{_MAIN}col"):
-        if _true(col.get("hidden")):
-            low, high = int(col.get("min", "1")), int(col.get("max", "1"))
-            # "hide every column to the right" is one <col> up to XFD: only the first 100 matter
-            letters.extend(column_letter(i) for i in range(low, min(high, low + 99) + 1))
-    return tuple(letters)
 
 
 def column_letter(index: int) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import re
 import warnings
 import zipfile
 import zlib
@@ -18,15 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen.core.errors import WorkbookError
+from reportgen.core.errors import ReportgenError, WorkbookError
 from reportgen.core.i18n import _
 from reportgen.schema.spec import TEMPLATE_TAG
 from reportgen.workbook.package import (
     SheetExtras,
     check_file_kind,
+    checked_package,
+    column_index,
     column_letter,
     lock_file,
     scan_sheets,
+    split_ref,
 )
 
 CellValue = Any  # str | int | float | datetime | None, as openpyxl gives them
@@ -65,22 +67,21 @@ class WorkbookData:
 # ---------------------------------------------------------------- reading
 
 # Reading a sheet stops after this many non-empty rows, so a huge sheet is refused quickly
-# (the schema's max_rows is the real limit) instead of being read for minutes.
+# (the schema's max_rows is the real limit) instead of being read for minutes. How far out a
+# cell may lie, and how large the package may be, is limited in ``package``.
 READ_ROW_LIMIT = 10_000
 # Excel's largest exact integer; whole numbers below it read back as int, as openpyxl gives them.
 _EXACT_INT = 2**53
-# A worksheet cell holding an error value (#N/A, #REF! …): t="e" in the sheet XML, the
-# element written <c …> or with a namespace prefix, <x:c …>.
-_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\b[^>]*\bt\s*=\s*["']e["']""")
 
 
 def read_workbook(path: Path, row_limit: int = READ_ROW_LIMIT) -> WorkbookData:
     """Read every sheet's values (cached values for formulas); never writes to ``path``.
 
-    The reader is python-calamine (Rust), about ten times faster than openpyxl's read-only
-    mode because it skips the formatted-but-empty cells a template workbook is full of. It
-    turns error cells (#N/A …) into blanks, so a workbook holding any is read with openpyxl,
-    which keeps them as text: both readers give the checks the same values.
+    The package is first copied within size limits and its sheets scanned (``package``), so
+    that no reader meets a zip bomb or a cell far outside the table. The reader is
+    python-calamine (Rust), about ten times faster than openpyxl's read-only mode because it
+    skips the formatted-but-empty cells a template workbook is full of. It turns error cells
+    (#N/A …) into blanks; the scan keeps their text, which is put back, as openpyxl gives it.
     """
     check_file_kind(path)
     try:
@@ -88,13 +89,13 @@ def read_workbook(path: Path, row_limit: int = READ_ROW_LIMIT) -> WorkbookData:
             # openpyxl warns about Excel features it drops (extensions, styles); those are
             # nothing staff can act on, and a bad date serial is caught later as #VALUE!.
             warnings.simplefilter("ignore")
-            content = path.read_bytes()
-            package = zipfile.ZipFile(io.BytesIO(content))
-            _refuse_entities(package)
-            category = _category(package)
-            read = _openpyxl_sheets if _has_error_cells(package) else _calamine_sheets
-            sheets = read(content, row_limit)
-            extras = scan_sheets(path)
+            content = checked_package(path)
+            extras = scan_sheets(path, content)
+            category = _category(zipfile.ZipFile(io.BytesIO(content)))
+            errors = {name: e.errors for name, e in extras.items() if e.errors}
+            sheets = _calamine_sheets(content, row_limit, errors)
+    except ReportgenError:
+        raise  # a limit of ``package``, with its own message
     except Exception as exc:
         # openpyxl, calamine and zipfile raise nearly any exception type on a damaged or
         # hostile file (BadZipFile, zlib.error, KeyError, ParseError, TypeError …); for the
@@ -105,16 +106,6 @@ def read_workbook(path: Path, row_limit: int = READ_ROW_LIMIT) -> WorkbookData:
             sheets[name] = dataclasses.replace(sheets[name], extras=sheet_extras)
     lock = lock_file(path)
     return WorkbookData(path, sheets, _template_of(category), lock.name if lock else "")
-
-
-def _refuse_entities(package: zipfile.ZipFile) -> None:
-    """Refuse XML that declares entities (the shape of an XML bomb), as defusedxml does for
-    openpyxl: calamine would not expand them, but Excel never writes them either."""
-    from defusedxml import EntitiesForbidden
-
-    for name in package.namelist():
-        if name.endswith((".xml", ".rels")) and b"<!ENTITY" in package.read(name):
-            raise EntitiesForbidden(name, None, None, None, None, None)
 
 
 def _category(package: zipfile.ZipFile) -> str:
@@ -131,27 +122,29 @@ def _category(package: zipfile.ZipFile) -> str:
     return (node.text or "") if node is not None else ""
 
 
-def _has_error_cells(package: zipfile.ZipFile) -> bool:
-    """Whether any worksheet holds an error value (#N/A, #REF! …)."""
-    names = (n for n in package.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-    return any(_ERROR_CELL.search(package.read(name)) for name in names)
-
-
 def _template_of(category: str) -> str:
     return category[len(TEMPLATE_TAG) :] if category.startswith(TEMPLATE_TAG) else ""
 
 
-def _calamine_sheets(content: bytes, row_limit: int) -> dict[str, SheetData]:
-    """Every worksheet through python-calamine, values made the same as openpyxl's."""
+def _calamine_sheets(
+    content: bytes, row_limit: int, errors: dict[str, tuple[tuple[str, str], ...]] | None = None
+) -> dict[str, SheetData]:
+    """Every worksheet through python-calamine, values made the same as openpyxl's; the
+    error values ``errors`` gives by sheet (cell, text) put back where calamine has blanks."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     with CalamineWorkbook.from_filelike(io.BytesIO(content)) as book:
         return {
             meta.name: _sheet_data(
                 meta.name,
-                (
-                    [_as_openpyxl_value(v) for v in row]
-                    for row in book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                _with_errors(
+                    [
+                        [_as_openpyxl_value(v) for v in row]
+                        for row in book.get_sheet_by_name(meta.name).to_python(
+                            skip_empty_area=False
+                        )
+                    ],
+                    (errors or {}).get(meta.name, ()),
                 ),
                 hidden=meta.visible != SheetVisibleEnum.Visible,
                 row_limit=row_limit,
@@ -159,6 +152,21 @@ def _calamine_sheets(content: bytes, row_limit: int) -> dict[str, SheetData]:
             for meta in book.sheets_metadata
             if meta.typ == SheetTypeEnum.WorkSheet
         }
+
+
+def _with_errors(
+    rows: list[list[CellValue]], errors: tuple[tuple[str, str], ...]
+) -> list[list[CellValue]]:
+    """``rows`` with each error cell's text (#N/A …) at its place, rows grown as needed."""
+    for ref, text in errors:
+        letters, number = split_ref(ref)
+        column = column_index(letters)
+        while len(rows) < number:
+            rows.append([])
+        row = rows[number - 1]
+        row.extend([None] * (column - len(row)))
+        row[column - 1] = text
+    return rows
 
 
 def _as_openpyxl_value(value: CellValue) -> CellValue:
@@ -174,7 +182,8 @@ def _as_openpyxl_value(value: CellValue) -> CellValue:
 
 
 def _openpyxl_sheets(content: bytes, row_limit: int) -> dict[str, SheetData]:
-    """Every worksheet through openpyxl's read-only mode (cached values for formulas)."""
+    """Every worksheet through openpyxl's read-only mode (cached values for formulas): the
+    reference the fast reader's values are tested against."""
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
