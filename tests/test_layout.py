@@ -25,9 +25,22 @@ HOMES = {
     "click": ("cli",),
     "bagit": ("archive",),
     "babel": ("core",),
+    "starlette": ("web",),
+    "uvicorn": ("web",),
+    "multipart": ("web",),
 }
 # What `reportgen --help` must not pay for.
-HEAVY = ("docxtpl", "docx", "openpyxl", "python_calamine", "bagit", "lxml", "jinja2")
+HEAVY = (
+    "docxtpl",
+    "docx",
+    "openpyxl",
+    "python_calamine",
+    "bagit",
+    "lxml",
+    "jinja2",
+    "starlette",
+    "uvicorn",
+)
 
 
 def module_name(path: Path) -> str:

@@ -19,13 +19,15 @@ from reportgen.cli.app import main as cli
 from reportgen.cli.usage import help_texts
 
 PO = Path("src/reportgen/locale/zh/LC_MESSAGES/reportgen.po")
+# The Python code, and the page's Jinja templates (their words are written _("…") too).
+METHODS = [("**.py", "python"), ("**/web/templates/**.html", "jinja2.ext:babel_extract")]
 
 
 def main() -> None:
     old = read_po(PO.open("rb")) if PO.exists() else Catalog(locale="zh")
     new = Catalog(locale="zh", project="reportgen", fuzzy=False)
     for _file, _line, message, _comments, _context in extract_from_dir(
-        "src/reportgen", keywords={"_": None}
+        "src/reportgen", METHODS, keywords={"_": None}
     ):
         existing = old.get(message)
         new.add(message, existing.string if existing else "")

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from reportgen.cli import archiving, documents, templates, workbooks, yearly
+from reportgen.cli import archiving, documents, serve, templates, workbooks, yearly
 from reportgen.cli.base import interrupts_end_cleanly, safe_console
 from reportgen.cli.usage import LocalizedGroup, _lang_in
 from reportgen.core.i18n import LANGUAGES, default_language
@@ -61,5 +61,6 @@ for command in (
     documents.pdf,
     documents.preview,
     archiving.archive,
+    serve.serve,
 ):
     main.add_command(command)
