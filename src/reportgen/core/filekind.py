@@ -16,6 +16,7 @@ from pathlib import Path
 from reportgen.core.errors import ReportgenError
 from reportgen.core.i18n import Message, _
 
+
 class FileKind(str, Enum):
     """What a file is, told from its bytes."""
 
