@@ -10,13 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from reportgen.core.errors import TemplateError
 from reportgen.core.i18n import _, translate
 
-FIELD_TYPES = ("text", "date", "integer", "percent", "docnumber")
-PART_KINDS = ("data", "sections", "points")
+# How a 基本信息 field is read, and how a part's sheet is laid out (data: 数据 rows with
+# figures; sections: （一） sections with points; points: 一是 points only).
+FieldType = Literal["text", "date", "integer", "percent", "docnumber"]
+PartKind = Literal["data", "sections", "points"]
+FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
+PART_KINDS: tuple[PartKind, ...] = get_args(PartKind)
 DEFAULT_TEMPLATE = "letter"
 # Workbooks (类别 property) and documents (category) name their template as "reportgen:<name>".
 TEMPLATE_TAG = "reportgen:"
@@ -51,7 +55,7 @@ class FieldSpec:
 
     key: str
     label: str
-    type: str = "text"
+    type: FieldType = "text"
     required: bool = True
     default: str = ""
     max_length: int = 500
@@ -77,7 +81,7 @@ class PartSpec:
 
     key: str
     title: str
-    kind: str
+    kind: PartKind
     required: bool = True
     help: str = ""
     sheet: str = ""

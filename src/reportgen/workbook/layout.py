@@ -7,10 +7,16 @@ that kind looks like. The workbook writer and the reader both take the columns f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from reportgen.schema.spec import PartKind
 
 INSTRUCTIONS_SHEET = "说明"
 INFO_HEADERS = ("项目", "内容", "填写说明")
 LEAD_MARKER = "导语"
+
+
+ColumnType = Literal["order", "text", "number"]  # a whole number, text, a figure
 
 
 @dataclass(frozen=True)
@@ -19,14 +25,14 @@ class Column:
 
     header: str
     key: str
-    type: str  # "order", "text" or "number"
+    type: ColumnType
     width: int
     comment: str
 
 
-ORDER = "order"
-TEXT = "text"
-NUMBER = "number"
+ORDER: ColumnType = "order"
+TEXT: ColumnType = "text"
+NUMBER: ColumnType = "number"
 
 _SECTION_NO = Column(
     "节序",
@@ -72,7 +78,7 @@ UNRECOGNISED_HEADERS = ("位置", "内容", "说明")
 
 _POINT_BODY = Column("要点内容", "point_body", TEXT, 90, "要点的正文，一段话。可以从 Word 粘贴。")
 
-KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
+KIND_COLUMNS: dict[PartKind, tuple[Column, ...]] = {
     "data": (
         Column(
             "小节序",
@@ -106,11 +112,11 @@ KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 
-def columns_for(kind: str) -> tuple[Column, ...]:
+def columns_for(kind: PartKind) -> tuple[Column, ...]:
     """The columns of a part sheet of ``kind``."""
     return KIND_COLUMNS[kind]
 
 
-def headers_for(kind: str) -> tuple[str, ...]:
+def headers_for(kind: PartKind) -> tuple[str, ...]:
     """The header row of a part sheet of ``kind``, in order."""
     return tuple(c.header for c in KIND_COLUMNS[kind])
