@@ -59,7 +59,7 @@ _TYPE_MESSAGES = {
 
 def _value_kind(hint: Any) -> str:
     """What a dataclass annotation asks of a TOML value: text, bool, int or texts."""
-    if hint is str:
+    if hint is str or typing.get_origin(hint) is typing.Literal:  # a kind: checked by meaning
         return "text"
     if hint is bool:
         return "bool"
