@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 EXAMPLE := inputs/example-2018.xlsx
 EXAMPLE_ANNUAL := inputs/example-annual.xlsx
 
-.PHONY: demo test lint bench clean template example catalog docs
+.PHONY: demo test lint bench clean template example catalog docs serve
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (python -m venv, pip install -e '.[dev]'); log: $(VENV)/install.log"
@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## set up, build both example reports and say where they went
 	$(BIN)/reportgen build $(EXAMPLE) -o build
 	$(BIN)/reportgen build $(EXAMPLE_ANNUAL) -o build
+
+serve: $(STAMP)  ## start the page on http://127.0.0.1:8000/ and open it in the browser
+	$(BIN)/reportgen serve --open
 
 test: $(STAMP) lint  ## lint, type-check and run the tests
 	$(BIN)/pytest -q

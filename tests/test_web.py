@@ -403,3 +403,26 @@ def test_an_unknown_address_gets_a_calm_page(client: TestClient) -> None:
     missing = client.get("/nowhere")
     assert missing.status_code == 404 and "这个地址没有页面" in missing.text
     assert client.get("/check/download").status_code == 404  # a POST-only address
+
+
+def test_ctrl_c_stops_the_page_with_one_calm_line(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = "from reportgen.cli.app import main; main()"
+    args = [sys.executable, "-c", code, "--lang", "zh", "serve", "--port", str(port)]
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as run:
+        assert run.stdout is not None
+        assert "页面地址" in run.stdout.readline()  # started
+        time.sleep(0.5)
+        run.send_signal(signal.SIGINT)
+        out, err = run.communicate(timeout=30)
+    assert run.returncode == 0
+    assert out.strip() == "页面已停止。"
+    assert "Traceback" not in err and "中断" not in err

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from reportgen.cli.base import current_lang, handles_errors
+from reportgen.cli.base import Interrupted, current_lang, handles_errors
+from reportgen.core.i18n import _, translate
 
 
 @click.command()
@@ -39,11 +40,14 @@ def serve(host: str, port: int, open_browser: bool, folders: tuple[Path, ...]) -
     """Start the page: make, check, build, compare and archive workbooks in the browser."""
     from reportgen.web.server import serve as run  # deferred: the web stack is heavy
 
-    run(
-        host,
-        port,
-        open_browser=open_browser,
-        templates=folders,
-        lang=current_lang(),
-        say=click.echo,
-    )
+    try:
+        run(
+            host,
+            port,
+            open_browser=open_browser,
+            templates=folders,
+            lang=current_lang(),
+            say=click.echo,
+        )
+    except Interrupted:  # Ctrl-C is how the page is meant to be stopped: not an interruption
+        click.echo(translate(_("The page has stopped."), current_lang()))

@@ -146,7 +146,8 @@ def _instruction_lines(schema: Schema) -> list[tuple[str, bool]]:
             False,
         ),
         (
-            "2. 填好后运行 reportgen validate 本文件，按提示逐项修改；没有错误后运行 reportgen build 本文件。",
+            "2. 填好后，在 reportgen 网页（reportgen serve）的“检查与生成”页上传本文件，按提示逐项修改，"
+            "没有错误后在同一页下载公文；也可运行 reportgen validate 本文件、reportgen build 本文件。",
             False,
         ),
         ("3. 表头单元格的批注说明该列填什么。标 * 的项目必须填写。", False),
