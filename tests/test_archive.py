@@ -74,7 +74,9 @@ def test_archive_then_verify(example: Path, tmp_path: Path) -> None:
     bag = out / "2018" / TITLE
     assert code == 0 and stdout.strip() == str(bag)
     assert stderr.strip() == (
-        "reportgen: 归档包中没有 PDF：没有找到 LibreOffice（soffice）。请先安装（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后重试。"
+        "reportgen: 归档包中没有 PDF：没有找到 LibreOffice（soffice）。请先安装（Debian/Ubuntu："
+        "apt-get install libreoffice-writer-nogui；Windows：从 libreoffice.org 下载安装），"
+        "或把环境变量 REPORTGEN_SOFFICE 设为该程序的完整路径，然后重试。"
     )
     assert sorted(p.name for p in (bag / "data").iterdir()) == sorted(
         ["example.xlsx", "metadata.json", f"{TITLE}.docx"]

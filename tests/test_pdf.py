@@ -294,7 +294,8 @@ def test_cli_pdf_without_soffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "reportgen: LibreOffice (soffice) was not found. Install it (Debian/Ubuntu: "
-        "apt-get install libreoffice-writer-nogui) and try again."
+        "apt-get install libreoffice-writer-nogui; Windows: from libreoffice.org), "
+        "or set REPORTGEN_SOFFICE to the program's full path, and try again."
     )
 
 

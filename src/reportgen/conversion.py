@@ -18,6 +18,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from importlib import resources
@@ -58,16 +59,66 @@ def fonts_conf() -> Path:
 
 
 def soffice() -> str:
-    """The LibreOffice program, or a ConversionError naming the package to install."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice program: $REPORTGEN_SOFFICE, else on PATH, else (Windows) where its
+    installer puts it; or a ConversionError saying how to install it or point to it."""
+    found = (
+        _given("REPORTGEN_SOFFICE")
+        or shutil.which("soffice")
+        or shutil.which("libreoffice")
+        or next((str(p) for p in windows_soffice_places() if p.is_file()), None)
+    )
     if found is None:
         raise ConversionError(
             _(
                 "LibreOffice (soffice) was not found. Install it (Debian/Ubuntu: "
-                "apt-get install libreoffice-writer-nogui) and try again."
+                "apt-get install libreoffice-writer-nogui; Windows: from libreoffice.org), "
+                "or set REPORTGEN_SOFFICE to the program's full path, and try again."
             )
         )
     return found
+
+
+# Where LibreOffice's Windows installer puts soffice.exe: for all users (64- and 32-bit
+# Program Files) or for one user (%LOCALAPPDATA%\Programs). Variable, default if unset.
+_WINDOWS_FOLDERS: tuple[tuple[str, str | None], ...] = (
+    ("ProgramFiles", r"C:\Program Files"),
+    ("ProgramW6432", r"C:\Program Files"),  # the 64-bit one, seen from a 32-bit Python
+    ("ProgramFiles(x86)", r"C:\Program Files (x86)"),
+    ("LOCALAPPDATA", None),
+)
+
+
+def windows_soffice_places() -> list[Path]:
+    """On Windows, where soffice.exe is when LibreOffice is installed but not on PATH."""
+    if sys.platform != "win32":
+        return []
+    places: list[Path] = []
+    for variable, default in _WINDOWS_FOLDERS:
+        folder = os.environ.get(variable) or default
+        if folder is None:
+            continue
+        programs = Path(folder) / "Programs" if variable == "LOCALAPPDATA" else Path(folder)
+        place = programs / "LibreOffice" / "program" / "soffice.exe"
+        if place not in places:
+            places.append(place)
+    return places
+
+
+def _given(variable: str) -> str | None:
+    """The program named by environment variable ``variable``; None when it is not set."""
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return None
+    if not Path(value).is_file():
+        raise ConversionError(
+            _(
+                "{variable} is set to “{path}”, but there is no program there. Set it to "
+                "the program's full path, or unset it, and try again."
+            ),
+            variable=variable,
+            path=value,
+        )
+    return value
 
 
 def convert_to_pdf(
@@ -181,13 +232,15 @@ def _produced(produced: Path, source: Path, detail: str) -> Path:
 
 
 def pdftoppm() -> str:
-    """The pdftoppm program, or a ConversionError naming the package to install."""
-    found = shutil.which("pdftoppm")
+    """The pdftoppm program: $REPORTGEN_PDFTOPPM, else on PATH; or a ConversionError
+    saying how to install it or point to it."""
+    found = _given("REPORTGEN_PDFTOPPM") or shutil.which("pdftoppm")
     if found is None:
         raise ConversionError(
             _(
-                "pdftoppm was not found. Install it (Debian/Ubuntu: "
-                "apt-get install poppler-utils) and try again."
+                "pdftoppm was not found. Install it (Debian/Ubuntu: apt-get install "
+                "poppler-utils), or set REPORTGEN_PDFTOPPM to the program's full path, "
+                "and try again."
             )
         )
     return found

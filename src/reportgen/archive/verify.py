@@ -440,7 +440,7 @@ def _check_metadata(reading: _Reading) -> None:
         return
     try:
         metadata = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep
         reading.add(name, _CANNOT_READ, error=type(exc).__name__)
         return
     files = metadata.get("文件") if isinstance(metadata, dict) else None
