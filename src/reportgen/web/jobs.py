@@ -160,6 +160,7 @@ def _child(
 ) -> None:
     """Run ``function`` under the limits and send back (kind, payload)."""
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _limit_memory(memory)
     try:
         answer: tuple[str, Any] = ("ok", function(*args))
@@ -170,12 +171,23 @@ def _child(
     except Exception:
         answer = ("bug", traceback.format_exc())
     try:
+        _answer(sender, answer)
+    except (BrokenPipeError, EOFError, ConnectionError):
+        pass  # the server is gone (stopped with Ctrl-C): nobody waits for the answer
+    finally:
+        sender.close()
+
+
+def _answer(sender: Connection, answer: tuple[str, Any]) -> None:
+    """Send the answer; one that cannot be sent becomes a memory or bug answer."""
+    try:
         sender.send(answer)
+    except (BrokenPipeError, EOFError, ConnectionError):
+        raise
     except MemoryError:
         sender.send(("memory", None))
     except Exception:
         sender.send(("bug", traceback.format_exc()))
-    sender.close()
 
 
 def _stop(signum: int, _frame: FrameType | None) -> None:
