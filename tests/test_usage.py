@@ -137,3 +137,10 @@ def test_english_help_after_a_chinese_one_in_the_same_process() -> None:
     _help("--lang", "zh", "check")
     out = _help("--lang", "en", "check")
     assert "Template to check against." in out and "Usage: reportgen check" in out
+
+
+@pytest.mark.parametrize("args", [["--lang", "fr", "--help"], ["--lang=fr", "check", "--help"]])
+def test_a_language_reportgen_does_not_speak_is_a_usage_error(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code in (0, 2) and "Traceback" not in result.output

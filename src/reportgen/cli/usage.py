@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import click
 
-from reportgen.core.i18n import _, default_language, translate
+from reportgen.core.i18n import LANGUAGES, _, default_language, translate
 
 # Click 8.5's message shapes → our message ids; the named groups fill the fields. A shape
 # click words differently (older or newer click) simply stays English.
@@ -261,10 +261,14 @@ def _help_hint(ctx: click.Context, lang: str) -> str:
 
 
 def _lang_in(args: Sequence[str]) -> str:
-    """The value of ``--lang`` in raw arguments, else the locale's language."""
+    """The value of ``--lang`` in raw arguments, else the locale's language; a language
+    reportgen does not speak (click will refuse it) counts as not given."""
     for index, arg in enumerate(args):
+        given = ""
         if arg == "--lang" and index + 1 < len(args):
-            return args[index + 1]
-        if arg.startswith("--lang="):
-            return arg.removeprefix("--lang=")
+            given = args[index + 1]
+        elif arg.startswith("--lang="):
+            given = arg.removeprefix("--lang=")
+        if given:
+            return given if given in LANGUAGES else default_language()
     return default_language()

@@ -48,7 +48,7 @@ def _windows_ui_language() -> int:
 @cache
 def _catalog(lang: str) -> dict[str, str]:
     """The msgid → translation table of ``lang``; empty for English (ids are English)."""
-    if lang == "en":
+    if lang not in LANGUAGES or lang == "en":  # English ids; no other catalog exists
         return {}
     from babel.messages.pofile import read_po  # deferred: keeps `reportgen --help` fast
 
