@@ -171,14 +171,14 @@ def _child(
     except Exception:
         answer = ("bug", traceback.format_exc())
     try:
-        _answer(sender, answer)
+        _send_answer(sender, answer)
     except (BrokenPipeError, EOFError, ConnectionError):
         pass  # the server is gone (stopped with Ctrl-C): nobody waits for the answer
     finally:
         sender.close()
 
 
-def _answer(sender: Connection, answer: tuple[str, Any]) -> None:
+def _send_answer(sender: Connection, answer: tuple[str, Any]) -> None:
     """Send the answer; one that cannot be sent becomes a memory or bug answer."""
     try:
         sender.send(answer)
