@@ -2,7 +2,7 @@
 
 The baseline is ``benchmarks/naive.py``: what a script without reportgen does — load each
 workbook with openpyxl and render the same Word template with a fresh DocxTemplate. Every
-figure runs whole processes, as a user would, so start-up and imports count. Four figures:
+figure runs whole processes, as a user would, so start-up and imports count. Five figures:
 
 1. one build, whole process (target ≤ 1.2× the naive script);
 2. 200 workbooks (one broken) with ``-j 2`` against the naive script's sequential throughput
@@ -11,23 +11,33 @@ figure runs whole processes, as a user would, so start-up and imports count. Fou
    script's imports;
 4. peak memory over 1,000 workbooks, the largest single process (target < 150 MB), against
    the naive script over the same workbooks. Memory is ``ru_maxrss`` of the waited-for
-   children, read in a fresh wrapper process so that only that command's processes count.
+   children, read in a fresh wrapper process so that only that command's processes count;
+5. issue 12: upload to preview on a warm ``reportgen serve`` (a real server in a child
+   process, 2 warm-up uploads first), p50 and p90 of 20 sequential POSTs of the example to
+   the 检查与生成 page, against the CLI's ``build --pdf`` + ``preview`` of the same workbook.
 
 Figures print; nothing fails on time. Medians damp the noise of a shared machine.
-Run:  make bench        (about two minutes on 2 cores)
+Run:  make bench        (several minutes on 2 cores; figure 5 alone takes one to two)
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example-2018.xlsx"
@@ -157,6 +167,107 @@ def memory(work: Path) -> str:
     )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_IMAGE = b'<img src="data:image/png;base64,'  # one per page on the check result page
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(work: Path) -> Iterator[str]:
+    """A real ``reportgen serve`` in a child process, answering at the address yielded;
+    stopped on every way out (terminate, then kill if it lingers)."""
+    import httpx2 as httpx  # the dev extra's HTTP client (make bench installs it)
+
+    port = free_port()
+    log = work / "serve.log"
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            REPORTGEN + ["serve", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            if child.poll() is not None:
+                raise RuntimeError(f"reportgen serve exited with {child.returncode} at start")
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(base + "/", timeout=5, trust_env=False).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"reportgen serve did not answer at {base} within 60 s")
+            time.sleep(0.1)
+        yield base
+    except Exception:
+        tail = log.read_text(errors="replace")[-4000:]
+        print(f"reportgen serve's log (end):\n{tail}", file=sys.stderr, flush=True)
+        raise
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def page_previews(client: httpx2.Client, base: str, workbook: bytes) -> tuple[float, int]:
+    """Wall seconds of one upload to the 检查与生成 page, and the page previews it showed."""
+    start = time.perf_counter()
+    answer = client.post(
+        base + "/check",
+        files={"workbook": (EXAMPLE.name, workbook, XLSX)},
+        headers={"origin": base},  # the guard's same-origin check, as a browser sends it
+        timeout=300,
+    )
+    wall = time.perf_counter() - start
+    pages = answer.content.count(PREVIEW_IMAGE)
+    if answer.status_code != 200 or not pages:
+        raise RuntimeError(f"POST /check answered {answer.status_code} with {pages} page previews")
+    return wall, pages
+
+
+def cli_preview(work: Path, run: int) -> tuple[float, int]:
+    """Wall seconds of ``reportgen build --pdf`` then ``reportgen preview``, and the PNGs."""
+    out, images = work / f"cli{run}", work / f"cli{run}-pages"
+    build, _mb, code = measured(REPORTGEN + ["build", str(EXAMPLE), "--pdf", "-o", str(out)])
+    pdfs = sorted(out.glob("**/*.pdf"))
+    if code or not pdfs:
+        raise RuntimeError(f"reportgen build --pdf gave exit {code} and no PDF in {out}")
+    preview, _mb, code = measured(REPORTGEN + ["preview", str(pdfs[0]), "-o", str(images)])
+    pngs = len(list(images.glob("*.png")))
+    if code or not pngs:
+        raise RuntimeError(f"reportgen preview gave exit {code} and {pngs} images")
+    return build + preview, pngs
+
+
+def warm_preview(work: Path, requests: int = 20, warmup: int = 2, runs: int = 3) -> str:
+    """Figure 5 (issue 12): upload to page previews on a warm server, against the CLI."""
+    import httpx2 as httpx
+
+    workbook = EXAMPLE.read_bytes()
+    with server(work) as base, httpx.Client(trust_env=False) as client:
+        for _ in range(warmup):
+            page_previews(client, base, workbook)
+        samples = [page_previews(client, base, workbook) for _ in range(requests)]
+    walls = [wall for wall, _pages in samples]
+    p50 = statistics.median(walls)
+    p90 = statistics.quantiles(walls, n=10, method="inclusive")[8]
+    cli = [cli_preview(work, run) for run in range(runs)]
+    base_wall = statistics.median(wall for wall, _pngs in cli)
+    return (
+        f"5. warm page preview p50 {p50:.2f} s, p90 {p90:.2f} s = {p50 / base_wall:.2f}× the "
+        f"CLI's build --pdf + preview ({base_wall:.2f} s, median of {runs}; {requests} "
+        f"sequential uploads after {warmup} warm-up, {samples[0][1]} pages each, the CLI "
+        f"{cli[0][1]})"
+    )
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 9
     print(machine(), flush=True)
@@ -166,6 +277,7 @@ def main() -> None:
         print(batch(work, max(3, runs // 3)), flush=True)
         print(help_start(runs * 2), flush=True)
         print(memory(work), flush=True)
+        print(warm_preview(work), flush=True)
 
 
 if __name__ == "__main__":
