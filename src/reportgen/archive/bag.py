@@ -36,7 +36,7 @@ from reportgen.archive.verify import (
 from reportgen.core.errors import Finding, ReportgenError, ValidationFailed
 from reportgen.core.filekind import DOCX, PDF, sniff
 from reportgen.core.files import safe_filename, staging_folder, write_error
-from reportgen.core.i18n import _, translate
+from reportgen.core.i18n import _, fill, translate
 from reportgen.core.model import Report
 
 __all__ = [
@@ -66,7 +66,7 @@ class PdfOutcome:
 
     def reason_text(self, lang: str) -> str:
         """Why there is no PDF, in ``lang``; empty when there is one."""
-        return translate(self.reason, lang).format(**self.params) if self.reason else ""
+        return fill(self.reason, self.params, lang) if self.reason else ""
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.core.errors import ReportgenError
-from reportgen.core.i18n import _, translate
+from reportgen.core.i18n import _, fill
 
 METADATA = "metadata.json"
 CHECKSUM = "sha256"
@@ -61,7 +61,7 @@ class Problem:
 
     def text(self, lang: str) -> str:
         """``file: what is wrong`` in ``lang``."""
-        return f"{self.file}: " + translate(self.message, lang).format(**self.params)
+        return f"{self.file}: " + fill(self.message, self.params, lang)
 
 
 @dataclass(frozen=True)

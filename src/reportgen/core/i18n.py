@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -63,14 +64,28 @@ def translate(message: str, lang: str) -> str:
     return _catalog(lang).get(message, message)
 
 
-class Message(str):
-    """A message id given as a field of another message, translated along with it when shown
-    (a sentence that several messages share, such as what a wrong file is)."""
+@dataclass(frozen=True)
+class Message:
+    """What reportgen says (消息): a message id — the English text, with ``{name}`` fields —
+    and the values of those fields, translated only when shown. Every error, finding and
+    problem is worded through it (``fill``); a Message given as a field of another (a
+    sentence several messages share, such as what a wrong file is) is translated with it."""
 
-    __slots__ = ()
+    id: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``, its fields filled; fields that are Messages translated."""
+        values = {
+            key: value.text(lang) if isinstance(value, Message) else value
+            for key, value in self.params.items()
+        }
+        return translate(self.id, lang).format(**values)
+
+    def __hash__(self) -> int:
+        return hash((self.id, tuple(sorted(repr(item) for item in self.params.items()))))
 
 
 def fill(message: str, params: Mapping[str, Any], lang: str) -> str:
-    """``message`` in ``lang`` with its fields filled, fields that are Messages translated too."""
-    values = {k: translate(v, lang) if isinstance(v, Message) else v for k, v in params.items()}
-    return translate(message, lang).format(**values)
+    """``message`` in ``lang`` with its fields filled (a Message's text)."""
+    return Message(message, params).text(lang)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportgen.core.errors import OutputError, TemplateError
 from reportgen.core.files import is_reserved_name, write_error
-from reportgen.core.i18n import _, translate
+from reportgen.core.i18n import _, fill
 from reportgen.core.text import display_width
 from reportgen.schema.load import builtin_template_names, load_schema
 from reportgen.schema.problems import key_line
@@ -35,7 +35,7 @@ def describe(schema: Schema, lang: str) -> str:
     """A template's title pattern, fields (type, required or not) and parts, in order."""
 
     def say(message: str, **params: object) -> str:
-        return translate(message, lang).format(**params)
+        return fill(message, params, lang)
 
     lines = [
         say(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from reportgen.core.errors import TemplateError
-from reportgen.core.i18n import _, translate
+from reportgen.core.i18n import Message, _, fill
 
 # How a 基本信息 field is read, and how a part's sheet is laid out (data: 数据 rows with
 # figures; sections: （一） sections with points; points: 一是 points only).
@@ -141,20 +141,18 @@ class SchemaProblem:
 
     def text(self, lang: str) -> str:
         """The problem in ``lang``, its fields filled."""
-        return translate(self.message, lang).format(**self.params)
+        return fill(self.message, self.params, lang)
 
 
 class SchemaError(TemplateError):
     """A schema.toml that cannot be used, shown as ``file:line: problem``."""
 
     def __init__(self, path: Path, problem: SchemaProblem) -> None:
-        super().__init__(_("{file}:{line}: {problem}"), file=str(path), line=problem.line)
+        said = Message(problem.message, problem.params)
+        super().__init__(
+            _("{file}:{line}: {problem}"), file=str(path), line=problem.line, problem=said
+        )
         self.problem = problem
-
-    def text(self, lang: str) -> str:
-        """``file:line: problem`` in ``lang``."""
-        params = {**self.params, "problem": self.problem.text(lang)}
-        return translate(self.message, lang).format(**params)
 
 
 def is_template_name(name: str) -> bool:
