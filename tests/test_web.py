@@ -426,3 +426,19 @@ def test_ctrl_c_stops_the_page_with_one_calm_line(tmp_path: Path) -> None:
     assert run.returncode == 0
     assert out.strip() == "页面已停止。"
     assert "Traceback" not in err and "中断" not in err
+
+
+def test_a_taken_port_is_said_before_any_start_line() -> None:
+    import socket
+
+    from reportgen.cli.app import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["--lang", "zh", "serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stdout == ""  # no 页面地址 line for a page that never started
+    assert result.stderr.startswith(f"reportgen: 无法在 127.0.0.1:{port} 上监听：")
+    assert f"reportgen serve --port {port + 1}" in result.stderr

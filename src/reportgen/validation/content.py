@@ -292,8 +292,8 @@ def _check_width(cell: TextCell, findings: Findings) -> None:
             "half-width-punctuation",
             _("Half-width '{marks}' in Chinese text."),
             _(
-                "Use the full-width forms ， ： ； （ ）. `reportgen validate --fix OUT.xlsx` "
-                "writes a corrected copy."
+                "Use the full-width forms ， ： ； （ ）. `reportgen validate WORKBOOK.xlsx --fix "
+                "OUT.xlsx` writes a corrected copy."
             ),
             sheet=cell.sheet,
             cell=cell.cell,

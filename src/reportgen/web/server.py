@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import socket
 import threading
 import webbrowser
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from reportgen.core.errors import ReportgenError
 from reportgen.core.i18n import _, translate
 from reportgen.web.app import Settings, create_app
 
@@ -48,6 +50,7 @@ def serve(
     """Run the page until Ctrl-C, printing where it is (and a warning when not local)."""
     import uvicorn  # deferred: `reportgen --help` must not pay for the web stack
 
+    refuse_taken_port(host, port)
     token = None if is_local(host) else secrets.token_urlsafe(24)
     settings = replace(Settings(), templates=templates, token=token)
     app = create_app(settings)
@@ -62,6 +65,30 @@ def serve(
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+class PortTaken(ReportgenError):
+    """The address and port asked for are taken (often: the page is already running)."""
+
+
+def refuse_taken_port(host: str, port: int) -> None:
+    """Stop before the start line when the port cannot be had, rather than after it."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortTaken(
+                _(
+                    "Cannot listen on {host}:{port}: {reason}. Is the page already running? "
+                    "Open http://127.0.0.1:{port}/ in the browser, or start it with another "
+                    "port: reportgen serve --port {other}"
+                ),
+                host=host,
+                port=port,
+                reason=exc.strerror or str(exc),
+                other=port + 1,
+            ) from exc
 
 
 _WARNING = _(
