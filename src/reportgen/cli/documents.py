@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from reportgen import api
 from reportgen.cli.base import (
     EXISTING_FILE,
     exit_for,
@@ -30,6 +29,8 @@ from reportgen.cli.base import (
 def check(path: Path, template: str | None, fmt: str) -> None:
     """Check a .docx (made by reportgen or edited by hand) against GB/T 9704 and its
     template. Exit 1 if anything is wrong."""
+    from reportgen import api  # deferred: `reportgen --help` must not load the pipeline
+
     findings = api.check_docx(path, template)
     show_findings(findings, fmt, path)
     exit_for(findings)

@@ -17,8 +17,6 @@ from reportgen.cli.base import (
 )
 from reportgen.core.errors import ExitStatus
 from reportgen.core.i18n import _
-from reportgen.schema import folders as template_folders
-from reportgen.schema.load import load_schema
 from reportgen.schema.spec import DEFAULT_TEMPLATE
 
 
@@ -32,6 +30,8 @@ def templates(ctx: click.Context) -> None:
     in Word and NAME/schema.toml, then templates lint NAME until it finds no problem.
     """
     if ctx.invoked_subcommand is None:
+        from reportgen.schema import folders as template_folders
+
         click.echo(template_folders.list_text(template_folders.shipped_templates()))
 
 
@@ -39,6 +39,8 @@ def templates(ctx: click.Context) -> None:
 @handles_errors
 def templates_list() -> None:
     """List the shipped templates, each with its one-line description."""
+    from reportgen.schema import folders as template_folders
+
     click.echo(template_folders.list_text(template_folders.shipped_templates()))
 
 
@@ -47,6 +49,9 @@ def templates_list() -> None:
 @handles_errors
 def templates_show(name: str) -> None:
     """Print a template's title, fields (type, required) and parts in order."""
+    from reportgen.schema import folders as template_folders
+    from reportgen.schema.load import load_schema
+
     click.echo(template_folders.describe(load_schema(name), current_lang()))
 
 
@@ -71,6 +76,8 @@ def templates_show(name: str) -> None:
 @handles_errors
 def templates_new(name: str, source: str, into: Path) -> None:
     """Copy a template into a new folder NAME, as a starting point; never overwrites."""
+    from reportgen.schema import folders as template_folders
+
     folder = template_folders.new_template(name, source, into)
     say(
         _(

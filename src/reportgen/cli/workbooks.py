@@ -6,10 +6,10 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from reportgen import api
 from reportgen.cli.base import (
     EXISTING_FILE,
     current_lang,
@@ -22,7 +22,12 @@ from reportgen.cli.base import (
 from reportgen.cli.show import findings_text
 from reportgen.core.errors import ExitStatus
 from reportgen.core.i18n import _, translate
-from reportgen.validation.fix import FixResult, fix_workbook
+
+if TYPE_CHECKING:
+    from reportgen.api import BuildOptions
+    from reportgen.validation.fix import FixResult
+
+# The library is imported inside each command, so that `reportgen --help` does not load it.
 
 
 @click.command()
@@ -58,6 +63,8 @@ def init(
         raise click.UsageError(
             translate(_("Give the workbook to write, or --from."), current_lang())
         )
+    from reportgen import api
+
     api.init_workbook(path, template=template or "letter", year=year, force=force)
     say(_("Wrote {path}. Fill it in Excel or WPS, then run: reportgen validate {path}"), path=path)
 
@@ -106,8 +113,12 @@ def _carry(
 def validate(path: Path, template: str | None, fmt: str, fix_to: Path | None, force: bool) -> None:
     """List every problem in a workbook, at its sheet and cell. Exit 1 if any is an error."""
     if fix_to is None:
+        from reportgen import api
+
         result = api.validate(path, template)
     else:
+        from reportgen.validation.fix import fix_workbook
+
         fixed = fix_workbook(path, fix_to, template, force)
         result = fixed.validation
     show_findings(result.findings, fmt, path)
@@ -169,17 +180,19 @@ def build(
     PATHS are workbooks or folders of them. Given several, bad workbooks are reported and
     skipped, a table sums up, and the exit code is 1 if any failed.
     """
-    options = api.BuildOptions(pdf=pdf, pdfa=pdfa, letterhead=letterhead, seal=seal)
+    from reportgen.api import BuildOptions
+
+    options = BuildOptions(pdf=pdf, pdfa=pdfa, letterhead=letterhead, seal=seal)
     if len(paths) == 1 and not paths[0].is_dir():
         _build_one(paths[0], output_dir, template, options)
     else:
         _build_many(paths, output_dir, template, jobs, options)
 
 
-def _build_one(
-    path: Path, output_dir: Path, template: str | None, options: api.BuildOptions
-) -> None:
+def _build_one(path: Path, output_dir: Path, template: str | None, options: BuildOptions) -> None:
     """One workbook: errors stop with their findings, the output's path is printed."""
+    from reportgen import api
+
     result = api.build_report(path, output_dir, template, options)
     if result.warnings:
         click.echo(findings_text(result.warnings, current_lang()), err=True)
@@ -192,7 +205,7 @@ def _build_many(
     output_dir: Path,
     template: str | None,
     jobs: int | None,
-    options: api.BuildOptions,
+    options: BuildOptions,
 ) -> None:
     """Many workbooks in parallel: a progress bar on a terminal, failures, then a table."""
     from reportgen import batch

@@ -17,7 +17,6 @@ from reportgen.cli.base import (
 )
 from reportgen.core.errors import ExitStatus
 from reportgen.core.i18n import _
-from reportgen.workbook.layout import UNRECOGNISED_SHEET
 
 
 @click.command("import")
@@ -73,7 +72,7 @@ def import_(source: Path, output: Path | None, template: str | None, force: bool
                 "{count} line(s) fit no part and went to the sheet {sheet}: move them, then delete it."
             ),
             count=len(result.leftovers),
-            sheet=UNRECOGNISED_SHEET,
+            sheet=unrecognised_sheet(),
         )
     say(_("Next: reportgen validate {path}"), path=target)
 
@@ -110,3 +109,10 @@ def diff(old: Path, new: Path, template: str | None, fmt: str, html_path: Path |
             click.echo(summary(result, lang))
         say(_("Wrote {path}."), path=html_path)
     sys.exit(ExitStatus.OK if result.equal else ExitStatus.FINDINGS)
+
+
+def unrecognised_sheet() -> str:
+    """The name of the sheet import puts what fits no part in (未识别内容)."""
+    from reportgen.workbook.layout import UNRECOGNISED_SHEET
+
+    return UNRECOGNISED_SHEET

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 LANGUAGES = ("zh", "en")
@@ -51,7 +50,9 @@ def _catalog(lang: str) -> dict[str, str]:
     """The msgid → translation table of ``lang``; empty for English (ids are English)."""
     if lang not in LANGUAGES or lang == "en":  # English ids; no other catalog exists
         return {}
-    from babel.messages.pofile import read_po  # deferred: keeps `reportgen --help` fast
+    from importlib import resources  # deferred, as Babel: keeps `reportgen --help` fast
+
+    from babel.messages.pofile import read_po
 
     po = resources.files("reportgen.locale") / lang / "LC_MESSAGES" / "reportgen.po"
     with po.open("rb") as handle:
