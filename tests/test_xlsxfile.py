@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import shutil
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +20,7 @@ from reportgen.workbook.package import (
     split_ref,
 )
 
-from .conftest import EXAMPLE, rezip, sheet_member
+from .conftest import EXAMPLE, EXAMPLE_ANNUAL, rezip, sheet_member
 
 
 def xls_bytes() -> bytes:
@@ -235,3 +237,45 @@ def test_column_letters_and_refs() -> None:
     assert [column_letter(n) for n in (1, 26, 27, 702, 703)] == ["A", "Z", "AA", "ZZ", "AAA"]
     assert [column_index(column_letter(n)) for n in (1, 26, 27, 702, 703)] == [1, 26, 27, 702, 703]
     assert split_ref("AB12") == ("AB", 12)
+
+
+def _full_scan(xml: bytes) -> object:
+    from reportgen.workbook.package import _SheetScanner
+
+    scanner = _SheetScanner()
+    scanner.parser().Parse(xml, True)
+    return scanner.extras()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda x: x,
+        lambda x: x.replace(b"</row>", b'<c r="B9"><f>1+1</f></c></row>', 1),
+        lambda x: x.replace(b"<row ", b'<row hidden="1" ', 1),
+        lambda x: x.replace(
+            b"</sheetData>",
+            b'</sheetData><mergeCells count="1"><mergeCell ref="A2:A9"/></mergeCells>',
+            1,
+        ),
+        lambda x: x.replace(b"</row>", b'<c r="XFD1048576"><v>1</v></c></row>', 1),
+        lambda x: x.replace(b"</row>", b'<c r="C3" t="e"><v>#N/A</v></c></row>', 1),
+        lambda x: x.replace(b"</row>", b"<c><v>7</v></c></row>", 1),
+        lambda x: x.replace(b"<sheetData>", b"<!-- <c r='XFD9'> --><sheetData>", 1),
+    ],
+)
+def test_the_quick_look_never_skips_what_the_full_scan_finds(edit: Any) -> None:
+    from reportgen.workbook.package import SheetExtras, _FarCell, _plain
+
+    for workbook in (EXAMPLE, EXAMPLE_ANNUAL):
+        with zipfile.ZipFile(workbook) as package:
+            sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
+            for name in sheets:
+                xml = edit(package.read(name))
+                if not _plain(xml):
+                    continue  # the full scan runs: nothing to compare
+                try:
+                    found = _full_scan(xml)
+                except _FarCell:
+                    raise AssertionError(f"{name}: a far cell passed the quick look") from None
+                assert found == SheetExtras(), name

@@ -301,6 +301,40 @@ def scan_sheets(path: Path, content: bytes | None = None) -> dict[str, SheetExtr
     return extras
 
 
+# What makes a sheet worth the full scan: anything but plain cells, each with its reference.
+# The search is for fixed bytes, so it is linear whatever the part holds.
+_WORTH_SCANNING = (
+    b"<f>",
+    b"<f ",
+    b"<f/>",
+    b"mergeCell",
+    b"hidden",
+    b'"e"',
+    b"'e'",
+    b"<!",
+    b":c",
+    b":row",
+)
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _plain(xml: bytes) -> bool:
+    """Whether a sheet part surely holds nothing the scan looks for: no formula, merge,
+    hidden row or column, error value, comment or prefixed element, every cell and row with
+    its reference, and every reference within the limits. Most parts are so, and telling it
+    costs a few searches for fixed bytes instead of the parse (a third of a build's time)."""
+    if any(marker in xml for marker in _WORTH_SCANNING):
+        return False
+    if xml.count(b"<c ") + xml.count(b"<c>") != xml.count(b'<c r="'):
+        return False
+    if xml.count(b"<row ") + xml.count(b"<row>") != xml.count(b'<row r="'):
+        return False
+    for found in _PLAIN_CELL.finditer(xml):
+        if column_index(found[1].decode()) > MAX_COLUMN or int(found[2]) > MAX_ROW:
+            return False
+    return True
+
+
 def _scanned_members(package: zipfile.ZipFile, members: dict[str, str]) -> list[str]:
     """Every part a reader could take for a sheet: the ones the workbook names, and any
     other in the sheet folder (a reader may resolve the workbook's parts differently)."""
@@ -323,6 +357,8 @@ def _scan_member(path: Path, package: zipfile.ZipFile, member: str, sheet: str) 
             part=member,
             limit=TOKEN_LIMIT // _MB,
         )
+    if _plain(xml):
+        return SheetExtras()
     scanner = _SheetScanner()
     try:
         scanner.parser().Parse(xml, True)
