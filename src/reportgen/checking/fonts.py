@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from reportgen.checking.document import Checker, measure
-from reportgen.checking.parts import Part
+from reportgen.checking.parts import CheckedParagraph
 from reportgen.core.i18n import _
 from reportgen.wordml.styles import east_asian_font, lookup, run_text, runs
 
@@ -40,7 +40,7 @@ def font_kind(name: str | None) -> str | None:
     return None
 
 
-def check_fonts(checker: Checker, parts: list[Part]) -> None:
+def check_fonts(checker: Checker, parts: list[CheckedParagraph]) -> None:
     """The font and size of every run with Chinese text, by the part it belongs to."""
     for part in parts:
         lead_end = _lead_end(part.text) if part.role == "二级标题" else 0
@@ -66,7 +66,9 @@ def _has_chinese(text: str) -> bool:
     return any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
 
 
-def _check_run(checker: Checker, part: Part, run: Any, text: str, kind: str, size: int) -> bool:
+def _check_run(
+    checker: Checker, part: CheckedParagraph, run: Any, text: str, kind: str, size: int
+) -> bool:
     """Check one run; True if it produced a finding (then the run's other rules wait)."""
     levels = checker.styles.rpr_levels(part.p, run)
     return (
@@ -76,7 +78,7 @@ def _check_run(checker: Checker, part: Part, run: Any, text: str, kind: str, siz
     )
 
 
-def _check_font(checker: Checker, part: Part, levels: list[Any], kind: str) -> bool:
+def _check_font(checker: Checker, part: CheckedParagraph, levels: list[Any], kind: str) -> bool:
     """The run's East Asian font is of ``kind`` and named, not a theme font; True if not."""
     font = east_asian_font(levels)
     if font is not None and not font.from_theme and font_kind(font.name) == kind:
@@ -93,7 +95,7 @@ def _check_font(checker: Checker, part: Part, levels: list[Any], kind: str) -> b
     return True
 
 
-def _check_size(checker: Checker, part: Part, levels: list[Any], size: int) -> bool:
+def _check_size(checker: Checker, part: CheckedParagraph, levels: list[Any], size: int) -> bool:
     """The run is ``size`` half-points; True if not."""
     actual = measure(checker, levels, "sz", "val", part.place, unit=10)
     if actual == size:
@@ -110,7 +112,9 @@ def _check_size(checker: Checker, part: Part, levels: list[Any], size: int) -> b
     return True
 
 
-def _check_punctuation_font(checker: Checker, part: Part, levels: list[Any], text: str) -> bool:
+def _check_punctuation_font(
+    checker: Checker, part: CheckedParagraph, levels: list[Any], text: str
+) -> bool:
     """“ ” — … take the Latin font unless the run is hinted East Asian; then they are
     half as wide and change shape (a common fault of generated documents)."""
     marks = "".join(sorted({ch for ch in text if ch in _AMBIGUOUS_PUNCTUATION}))

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from reportgen.checking.document import Checker, measure, w
-from reportgen.checking.parts import Part
+from reportgen.checking.parts import CheckedParagraph
 from reportgen.core.i18n import _
 from reportgen.gbt9704.grid import (
     CHARS_PER_LINE,
@@ -181,7 +181,7 @@ def _spacing(checker: Checker, levels: list[Any], place: str) -> tuple[str, floa
     return rule, measure(checker, levels, "spacing", "line", place) or 240.0
 
 
-def check_line_spacing(checker: Checker, part: Part, wanted: float) -> None:
+def check_line_spacing(checker: Checker, part: CheckedParagraph, wanted: float) -> None:
     """Lines of the body on the document's pitch ``wanted`` (``body_line_pitch``): exact
     spacing of that pitch, or single spacing on the grid (``check_grid`` checks that the
     pitch makes 22 lines)."""

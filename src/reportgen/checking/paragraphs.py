@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from reportgen.checking.document import Checker, alignment_of, indent_chars
 from reportgen.checking.page import body_line_pitch, check_line_spacing
-from reportgen.checking.parts import Part
+from reportgen.checking.parts import CheckedParagraph
 from reportgen.core.i18n import _
 
 INDENT_TOLERANCE = 0.2  # characters: 2 characters may be 632 (grid) or 640 (16 pt) twips
 
 
-def check_layout(checker: Checker, parts: list[Part]) -> None:
+def check_layout(checker: Checker, parts: list[CheckedParagraph]) -> None:
     """Title centred, recipient flush left, body paragraphs indented two characters, and
     body lines on the 22-line grid."""
     pitch = body_line_pitch(checker)
@@ -30,7 +30,7 @@ def check_layout(checker: Checker, parts: list[Part]) -> None:
             check_line_spacing(checker, part, pitch)
 
 
-def _check_indent(checker: Checker, part: Part, first_line: float) -> None:
+def _check_indent(checker: Checker, part: CheckedParagraph, first_line: float) -> None:
     """First line indented ``first_line`` characters, wrapped lines flush left."""
     levels = checker.styles.ppr_levels(part.p)
     actual = indent_chars(checker, levels, "firstLine", part.place)

@@ -26,7 +26,7 @@ HALF_BRACKETS = re.compile(f"^(\\([{NUMERALS}\\d]+[）)]|（[{NUMERALS}\\d]+\\))
 
 
 @dataclass(frozen=True)
-class Part:
+class CheckedParagraph:
     """One non-empty paragraph and the part of the letter it was recognised as."""
 
     number: int  # 1-based among all body paragraphs, as Word counts them
@@ -73,7 +73,7 @@ def _run_text(r: Any) -> str:
     return "".join(pieces)
 
 
-def recognise(checker: Checker) -> Iterator[Part]:
+def recognise(checker: Checker) -> Iterator[CheckedParagraph]:
     """The non-empty paragraphs, each with the part of the letter it is."""
     body = checker.body
     paragraphs = body.findall(w("p")) if body is not None else []
@@ -89,7 +89,7 @@ def recognise(checker: Checker) -> Iterator[Part]:
         title_end += 1
     for index, (number, p, text) in enumerate(filled):
         role = _role(index, text.strip(), (start, title_end, tail))
-        yield Part(number, p, role, text, place_of(number, text))
+        yield CheckedParagraph(number, p, role, text, place_of(number, text))
 
 
 def _signature_start(filled: list[tuple[int, Any, str]]) -> int:

@@ -8,12 +8,12 @@ from functools import cache
 from typing import Any
 
 from reportgen.checking.document import Checker
-from reportgen.checking.parts import Part
+from reportgen.checking.parts import CheckedParagraph
 from reportgen.core.i18n import _
 from reportgen.gbt9704.numbering import PART_HEADING, chinese_number
 
 
-def check_sections(checker: Checker, parts: list[Part]) -> None:
+def check_sections(checker: Checker, parts: list[CheckedParagraph]) -> None:
     """Every required part of the schema as a level-1 heading, numbered and in order."""
     headings = [p for p in parts if p.role == "一级标题"]
     titles = [PART_HEADING.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
@@ -26,7 +26,7 @@ def check_sections(checker: Checker, parts: list[Part]) -> None:
         _report_order(checker, titles)
 
 
-def _check_numbering(checker: Checker, headings: list[Part]) -> None:
+def _check_numbering(checker: Checker, headings: list[CheckedParagraph]) -> None:
     """Level-1 headings numbered 一、二、三、… in order."""
     for index, part in enumerate(headings, start=1):
         number = PART_HEADING.match(part.text.strip())
@@ -42,7 +42,7 @@ def _check_numbering(checker: Checker, headings: list[Part]) -> None:
 
 
 def _check_required(
-    checker: Checker, headings: list[tuple[Part, int | None]], found: list[int]
+    checker: Checker, headings: list[tuple[CheckedParagraph, int | None]], found: list[int]
 ) -> None:
     """Every part the schema requires is among the ``found`` ones (indexes of its parts);
     ``headings`` are the level-1 headings with the schema part each one is."""
@@ -100,7 +100,7 @@ def _part_index(specs: tuple[Any, ...], heading: str) -> int | None:
     )
 
 
-def _before(headings: list[tuple[Part, int | None]], index: int) -> str:
+def _before(headings: list[tuple[CheckedParagraph, int | None]], index: int) -> str:
     """Where a missing part belongs: before the heading of the next part present."""
     for part, found in headings:
         if found is not None and found > index:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.checking.document import PLACE_TOLERANCE, Checker, alignment_of, indent_chars
-from reportgen.checking.parts import Part
+from reportgen.checking.parts import CheckedParagraph
 from reportgen.core.errors import Severity
 from reportgen.core.i18n import _
 from reportgen.core.text import display_width
@@ -13,7 +13,7 @@ from reportgen.gbt9704.signature import DATE_ARABIC, DATE_CHINESE, signature
 _SPACES = " \u3000\u00a0\t"
 
 
-def check_signature(checker: Checker, parts: list[Part]) -> None:
+def check_signature(checker: Checker, parts: list[CheckedParagraph]) -> None:
     """署名 and 成文日期 last, the date in Arabic numerals, placed by §7.3.5."""
     issuer = next((p for p in parts if p.role == "署名"), None)
     date = next((p for p in parts if p.role == "成文日期"), None)
@@ -29,7 +29,7 @@ def check_signature(checker: Checker, parts: list[Part]) -> None:
     _check_placement(checker, issuer, date)
 
 
-def _check_date_format(checker: Checker, date: Part) -> None:
+def _check_date_format(checker: Checker, date: CheckedParagraph) -> None:
     """2018年11月30日: Arabic numerals, full year, no zero padding."""
     text = date.text.strip()
     match = DATE_ARABIC.match(text)
@@ -45,7 +45,7 @@ def _check_date_format(checker: Checker, date: Part) -> None:
     )
 
 
-def _check_placement(checker: Checker, issuer: Part, date: Part) -> None:
+def _check_placement(checker: Checker, issuer: CheckedParagraph, date: CheckedParagraph) -> None:
     """The unsealed rule (date starts two characters right of the issuer) or the sealed
     rule (date right-spaced four, issuer centred over it), from the actual strings."""
     name, when = issuer.text.strip(), date.text.strip()
@@ -64,7 +64,7 @@ def _check_placement(checker: Checker, issuer: Part, date: Part) -> None:
 
 def _report_placement(
     checker: Checker,
-    date: Part,
+    date: CheckedParagraph,
     actual: tuple[float, float],
     rules: dict[bool, tuple[float, float]],
 ) -> None:
@@ -91,7 +91,7 @@ def _report_placement(
     )
 
 
-def _start(checker: Checker, part: Part) -> float:
+def _start(checker: Checker, part: CheckedParagraph) -> float:
     """Where the paragraph's text starts, in characters from the left of the text block
     (half-width characters counting half, as GB/T 9704 counts them)."""
     levels = checker.styles.ppr_levels(part.p)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reportgen.checking.document import Checker
-from reportgen.checking.parts import HALF_BRACKETS, Part
+from reportgen.checking.parts import HALF_BRACKETS, CheckedParagraph
 from reportgen.core.errors import Severity
 from reportgen.core.i18n import _
 from reportgen.schema.spec import Schema
@@ -23,7 +23,7 @@ USUAL_CLOSINGS = (
 _DOC_NUMBER_BRACKETS = re.compile(r"[\[［【(（]\d{4}[\]］】)）]\s*第?\d+号")
 
 
-def check_words(checker: Checker, parts: list[Part]) -> None:
+def check_words(checker: Checker, parts: list[CheckedParagraph]) -> None:
     """Recipient colon, full-width numbering brackets, 发文字号 brackets and the closing."""
     for part in parts:
         text = part.text.strip()
@@ -35,7 +35,7 @@ def check_words(checker: Checker, parts: list[Part]) -> None:
             _check_closing(checker, part, text)
 
 
-def _check_recipient_colon(checker: Checker, part: Part, text: str) -> None:
+def _check_recipient_colon(checker: Checker, part: CheckedParagraph, text: str) -> None:
     """The recipient line ends with a full-width colon “：”."""
     if not text.endswith("："):
         checker.add(
@@ -46,7 +46,7 @@ def _check_recipient_colon(checker: Checker, part: Part, text: str) -> None:
         )
 
 
-def _check_brackets(checker: Checker, part: Part, text: str) -> None:
+def _check_brackets(checker: Checker, part: CheckedParagraph, text: str) -> None:
     """Level-2 and level-4 numbers in full-width brackets: （一）, （1）."""
     match = HALF_BRACKETS.match(text)
     if match:
@@ -59,7 +59,7 @@ def _check_brackets(checker: Checker, part: Part, text: str) -> None:
         )
 
 
-def _check_doc_numbers(checker: Checker, part: Part, text: str) -> None:
+def _check_doc_numbers(checker: Checker, part: CheckedParagraph, text: str) -> None:
     """Every 发文字号 in the text written like 杭公函〔2018〕12号."""
     for match in _DOC_NUMBER_BRACKETS.finditer(text):
         if not re.search(r"〔\d{4}〕\d+号", match.group(0)) or "第" in match.group(0):
@@ -79,7 +79,7 @@ def _closings(schema: Schema) -> tuple[str, ...]:
     return tuple(c for c in dict.fromkeys([default, *USUAL_CLOSINGS]) if c)
 
 
-def _check_closing(checker: Checker, part: Part, text: str) -> None:
+def _check_closing(checker: Checker, part: CheckedParagraph, text: str) -> None:
     """The last body paragraph should be a closing phrase such as 特此函告。."""
     accepted = _closings(checker.schema)
     if text not in accepted:
