@@ -10,6 +10,7 @@ import click
 from reportgen.cli.base import (
     current_lang,
     handles_errors,
+    output_folder_option,
     say,
     template_option,
 )
@@ -20,15 +21,7 @@ from reportgen.core.i18n import _, translate
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("archive"),
-    show_default=True,
-    help="Folder the bag goes in, as OUTPUT/<year>/<title>/.",
-)
+@output_folder_option(Path("archive"), "Folder the bag goes in, as OUTPUT/<year>/<title>/.")
 @template_option
 @click.option("--verify", is_flag=True, help="Check the bag at PATH instead of making one.")
 @handles_errors

@@ -62,6 +62,20 @@ format_option = click.option(
     help="Output format: text for people, json for programs.",
 )
 
+
+def output_folder_option(default: Path | None, help: str) -> Callable[..., Any]:
+    """The one ``-o/--output`` folder option, with the command's default and help."""
+    return click.option(
+        "-o",
+        "--output",
+        "output_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
 template_option = click.option(
     "--template",
     "-t",

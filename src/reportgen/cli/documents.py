@@ -11,6 +11,7 @@ from reportgen.cli.base import (
     exit_for,
     format_option,
     handles_errors,
+    output_folder_option,
     show_findings,
 )
 
@@ -36,14 +37,7 @@ def check(path: Path, template: str | None, fmt: str) -> None:
     exit_for(findings)
 
 
-output_dir_option = click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: the file's own folder).",
-)
+output_dir_option = output_folder_option(None, "Output folder (default: the file's own folder).")
 
 
 @click.command()

@@ -15,6 +15,7 @@ from reportgen.cli.base import (
     current_lang,
     format_option,
     handles_errors,
+    output_folder_option,
     say,
     show_findings,
     template_option,
@@ -141,15 +142,7 @@ def _report_fix(fixed: FixResult, err: bool) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder.",
-)
+@output_folder_option(Path("build"), "Output folder.")
 @template_option
 @click.option("--pdf", "pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
 @click.option("--pdfa", is_flag=True, help="Also write a PDF/A-2b for archiving (implies --pdf).")
