@@ -17,7 +17,7 @@ import click
 
 from reportgen.cli import archiving, documents, serve, templates, workbooks, yearly
 from reportgen.cli.base import interrupts_end_cleanly, safe_console
-from reportgen.cli.usage import LocalizedGroup, _lang_in
+from reportgen.cli.usage import LocalizedGroup, lang_in
 from reportgen.core.i18n import LANGUAGES, default_language
 
 
@@ -27,7 +27,7 @@ class ReportgenGroup(LocalizedGroup):
     def main(self, args: Sequence[str] | None = None, *pos: Any, **extra: Any) -> Any:
         """Run the command line (``args``, else ``sys.argv``)."""
         safe_console()
-        lang = _lang_in(list(sys.argv[1:] if args is None else args))
+        lang = lang_in(list(sys.argv[1:] if args is None else args))
         with interrupts_end_cleanly(lang if lang in LANGUAGES else default_language()):
             return super().main(args, *pos, **extra)
 

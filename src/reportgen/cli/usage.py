@@ -93,7 +93,7 @@ class LocalizedGroup(click.Group):
         import sys
 
         given = list(sys.argv[1:] if args is None else args)
-        localize_help(self, _lang_in(given))
+        localize_help(self, lang_in(given))
         return super().main(given, *rest, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -102,7 +102,7 @@ class LocalizedGroup(click.Group):
         try:
             return super().parse_args(ctx, list(args))
         except click.UsageError as exc:
-            raise localized(exc, _lang_in(args)) from exc
+            raise localized(exc, lang_in(args)) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; an unknown command or a command's usage error is re-raised in
@@ -260,7 +260,7 @@ def _help_hint(ctx: click.Context, lang: str) -> str:
     return hint.format(command=ctx.command_path, option=option) + "\n"
 
 
-def _lang_in(args: Sequence[str]) -> str:
+def lang_in(args: Sequence[str]) -> str:
     """The value of ``--lang`` in raw arguments, else the locale's language; a language
     reportgen does not speak (click will refuse it) counts as not given."""
     for index, arg in enumerate(args):

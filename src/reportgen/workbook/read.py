@@ -181,27 +181,6 @@ def _as_openpyxl_value(value: CellValue) -> CellValue:
     return value
 
 
-def _openpyxl_sheets(content: bytes, row_limit: int) -> dict[str, SheetData]:
-    """Every worksheet through openpyxl's read-only mode (cached values for formulas): the
-    reference the fast reader's values are tested against."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheets = {}
-        for ws in book.worksheets:
-            # The stored dimension may claim A1:XFD1048576 (formatting on whole columns);
-            # dropping it makes openpyxl yield each row only as far as its last cell.
-            ws.reset_dimensions()
-            hidden = ws.sheet_state != "visible"
-            sheets[ws.title] = _sheet_data(
-                ws.title, ws.iter_rows(values_only=True), hidden=hidden, row_limit=row_limit
-            )
-        return sheets
-    finally:
-        book.close()
-
-
 def _sheet_data(
     name: str, values: Iterable[Iterable[CellValue]], *, hidden: bool, row_limit: int
 ) -> SheetData:
