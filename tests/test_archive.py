@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from reportgen import conversion
 from reportgen.api import build_report
-from reportgen.archive.bag import archive_report, pdf_page_count, verify_bag
+from reportgen.archive.bag import archive_report, pdf_page_count
+from reportgen.archive.verify import verify_bag
 from reportgen.cli.app import main
 from reportgen.core.errors import ReportgenError
 

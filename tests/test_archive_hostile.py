@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.archive import verify as verifying
-from reportgen.archive.bag import archive_report, make_pdf, verify_bag
+from reportgen.archive.bag import archive_report, make_pdf
+from reportgen.archive.verify import verify_bag
 from reportgen.cli.app import main
 
 from .conftest import EXAMPLE

@@ -27,27 +27,14 @@ from reportgen import conversion
 from reportgen.archive.verify import (
     CHECKSUM,
     METADATA,
-    ArchiveError,
-    Problem,
-    Verification,
     sha256,
-    verify_bag,
 )
-from reportgen.core.errors import Finding, ReportgenError, ValidationFailed
+from reportgen.core.errors import ArchiveError, Finding, ReportgenError, ValidationFailed
 from reportgen.core.filekind import DOCX, PDF, sniff
 from reportgen.core.files import safe_filename, staging_folder, write_error
 from reportgen.core.i18n import _, fill, translate
 from reportgen.core.model import Report
 
-__all__ = [
-    "ArchiveError",
-    "ArchiveResult",
-    "PdfOutcome",
-    "Problem",
-    "Verification",
-    "archive_report",
-    "verify_bag",
-]
 BAGIT_VERSION = "1.0"  # RFC 8493; bagit.py still writes 0.97, whose layout is the same
 # The root of a PDF's page tree: /Type /Pages … /Count N (or /Count first). The root holds
 # the largest count; LibreOffice writes the tree uncompressed.

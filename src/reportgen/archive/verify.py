@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.core.errors import ReportgenError
+from reportgen.core.errors import ArchiveError
 from reportgen.core.i18n import _, fill
 
 METADATA = "metadata.json"
@@ -45,10 +45,6 @@ _ESCAPES = re.compile("%0A|%0D|%25", re.IGNORECASE)
 _STANDARD_TAG_FILES = ("bagit.txt", "bag-info.txt")
 _MISSING = _("listed in the manifest but missing.")
 _CANNOT_READ = _("cannot be read: {error}")
-
-
-class ArchiveError(ReportgenError):
-    """A bag cannot be made, or a path given to --verify is not a bag."""
 
 
 @dataclass(frozen=True)

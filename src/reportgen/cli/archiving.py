@@ -48,7 +48,7 @@ def archive(path: Path, output_dir: Path, template: str | None, verify: bool) ->
 
 def _verify(bag: Path) -> None:
     """Say whether the bag is intact; name every file that is not, and exit 1."""
-    from reportgen.archive.bag import verify_bag
+    from reportgen.archive.verify import verify_bag
 
     result = verify_bag(bag)
     lang = current_lang()

@@ -107,6 +107,10 @@ class TemplateError(ReportgenError):
     """A template folder is missing, incomplete or broken."""
 
 
+class ArchiveError(ReportgenError):
+    """A bag cannot be made, or a path given to --verify is not a bag."""
+
+
 class SourceError(ReportgenError):
     """A document to import cannot be read (not a .txt or .docx, damaged, unknown encoding)."""
 
