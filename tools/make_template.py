@@ -99,9 +99,18 @@ def set_punctuation(ppr) -> None:
 
 
 def paragraph_style(
-    doc, name: str, font: str, size: int, align: str, first_line: bool, based_on: str = "Normal"
+    doc,
+    name: str,
+    font: str,
+    size: int,
+    align: str,
+    first_line: bool,
+    based_on: str = "Normal",
+    keep: tuple[str, ...] = (),
 ):
-    """A paragraph style with its own East Asian font, size, alignment and indent."""
+    """A paragraph style with its own East Asian font, size, alignment and indent; ``keep``
+    names the pagination it asks for (keepNext: on the page of the next paragraph;
+    keepLines: never split across pages)."""
     style = (
         doc.styles[name]
         if name == "Normal"
@@ -112,6 +121,10 @@ def paragraph_style(
         style.quick_style = True
     set_fonts(style.element.get_or_add_rPr(), font, size=size)
     ppr = style.element.get_or_add_pPr()
+    for rule in keep:
+        child(ppr, f"w:{rule}")
+    # No widow/orphan control: every full page holds its 22 lines (GB/T 9704 §5.2.2), as
+    # 公文 templates set it; headings and the 落款 are kept with their neighbours instead.
     child(ppr, "w:widowControl", val="0")
     set_punctuation(ppr)
     child(ppr, "w:spacing", before="0", after="0", line=str(LINE_PITCH), lineRule="exact")
@@ -124,19 +137,34 @@ def paragraph_style(
 
 
 def make_styles(doc) -> None:
-    """The styles of every part of the 函 (GB/T 9704 §7; names are what check looks for)."""
+    """The styles of every part of the 函 (GB/T 9704 §7; names are what check looks for).
+
+    Pagination: the title, the recipient (and the blank lines, which use its style) and each
+    first-level heading stay with what follows (no 背题), headings and the 落款 are never
+    split, and the 署名 stays with its date; rendering keeps the closing and the last body
+    lines with the 署名 (``rendering.edits.keep_ending_together``).
+    """
     paragraph_style(doc, "Normal", BODY_FONT, BODY_HALF_POINTS, "both", first_line=True)
+    together = ("keepNext", "keepLines")
     title = paragraph_style(
-        doc, "公文标题", TITLE_FONT, TITLE_HALF_POINTS, "center", first_line=False
+        doc, "公文标题", TITLE_FONT, TITLE_HALF_POINTS, "center", first_line=False, keep=together
     )
     # The 二号 title is wider and taller than a grid cell: off the grid it keeps its own
     # spacing instead of taking two cells a character and two lines a line.
     child(title.element.get_or_add_pPr(), "w:snapToGrid", val="0")
     child(title.element.get_or_add_rPr(), "w:spacing", val="0")
-    paragraph_style(doc, "主送机关", BODY_FONT, BODY_HALF_POINTS, "left", first_line=False)
-    paragraph_style(doc, "一级标题", HEADING1_FONT, BODY_HALF_POINTS, "both", first_line=True)
-    paragraph_style(doc, "署名", BODY_FONT, BODY_HALF_POINTS, "right", first_line=False)
-    paragraph_style(doc, "成文日期", BODY_FONT, BODY_HALF_POINTS, "right", first_line=False)
+    paragraph_style(
+        doc, "主送机关", BODY_FONT, BODY_HALF_POINTS, "left", first_line=False, keep=("keepNext",)
+    )
+    paragraph_style(
+        doc, "一级标题", HEADING1_FONT, BODY_HALF_POINTS, "both", first_line=True, keep=together
+    )
+    paragraph_style(
+        doc, "署名", BODY_FONT, BODY_HALF_POINTS, "right", first_line=False, keep=together
+    )
+    paragraph_style(
+        doc, "成文日期", BODY_FONT, BODY_HALF_POINTS, "right", first_line=False, keep=("keepLines",)
+    )
     page_number = paragraph_style(
         doc, "页码", PAGE_NUMBER_FONT, PAGE_NUMBER_HALF_POINTS, "right", first_line=False
     )

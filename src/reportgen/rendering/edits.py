@@ -37,6 +37,44 @@ def place_signature(paragraphs: Iterable[tuple[Any, str]], context: RenderContex
         if style == "署名":
             for _extra in range(signature.blank_lines_above - 1):
                 p.add_p_before()
+            keep_ending_together(p)
+
+
+KEPT_PARAGRAPHS = 2  # non-empty paragraphs above the 署名 kept on its page: closing, last
+KEPT_WHOLE_LINES = 4  # a last body paragraph this short is kept with the closing whole
+
+
+def keep_ending_together(issuer: Any) -> None:
+    """Keep the 署名 (``issuer``, a w:p) on the page of the body's last lines (GB/T 9704
+    §7.3.5: never a page with only the 落款).
+
+    The blank lines above it and the closing are kept with the next (w:keepNext); the style
+    keeps the 署名 with the date. The body paragraph before the closing gets widow control,
+    so that when the page breaks inside it at least two of its lines come over; when it is
+    short (``KEPT_WHOLE_LINES``) it is kept with the closing too. A longer one is not, because
+    LibreOffice never splits a kept paragraph: it would move it whole and leave the page
+    before it half empty. So the one layout left is a page break falling exactly after a
+    long last paragraph: the next page then holds the closing and the 落款 — 正文 still,
+    never the 落款 alone.
+    """
+    from reportgen.wordml.ooxml import set_child
+
+    kept = 0
+    p = issuer.getprevious()
+    while p is not None and kept < KEPT_PARAGRAPHS and p.tag == issuer.tag:
+        ppr = p.get_or_add_pPr()
+        text = "".join(p.itertext()).strip()
+        kept += bool(text)
+        if kept < KEPT_PARAGRAPHS or _lines(text) <= KEPT_WHOLE_LINES:
+            set_child(ppr, "keepNext")
+        if kept == KEPT_PARAGRAPHS:
+            set_child(ppr, "widowControl")
+        p = p.getprevious()
+
+
+def _lines(text: str) -> float:
+    """About how many lines ``text`` takes, its two-character indent included."""
+    return (len(text) + 2) / CHARS_PER_LINE
 
 
 def _set_indent(p: Any, start: float, right: float, *, from_right: bool) -> None:
