@@ -188,3 +188,36 @@ def indent_chars(checker: Checker, levels: list[Any], name: str, place: str) -> 
         return chars / 100
     attr = "start" if name == "left" and lookup(levels, "ind", name) is None else name
     return (measure(checker, levels, "ind", attr, place) or 0) / CHAR_TWIPS
+
+
+def first_line_chars(checker: Checker, levels: list[Any], place: str) -> float:
+    """The first-line indent in characters, negative when hanging.
+
+    ``firstLine`` and ``hanging`` are one property of opposite signs, as are ``firstLineChars``
+    and ``hangingChars``: the nearest level that sets either of a pair decides it, so a
+    ``w:hanging="0"`` (which LibreOffice writes) cancels an inherited ``w:firstLine``. A
+    non-zero character count wins over twips, as in Word.
+    """
+    chars = _signed_indent(checker, levels, ("firstLineChars", "hangingChars"), place)
+    if chars:
+        return chars / 100
+    return _signed_indent(checker, levels, ("firstLine", "hanging"), place) / CHAR_TWIPS
+
+
+def _signed_indent(
+    checker: Checker, levels: list[Any], names: tuple[str, str], place: str
+) -> float:
+    """``names[0]`` minus ``names[1]`` of ``w:ind`` at the nearest level that sets either
+    (hanging wins within a level, as the standard says); 0 when none does or the value is
+    unreadable (then no further level applies, as for every setting)."""
+    unit = 0 if names[0].endswith("Chars") else 1
+    for level in levels:
+        ind = level.find(w("ind"))
+        if ind is None:
+            continue
+        for sign, attr in ((-1, names[1]), (1, names[0])):
+            value = ind.get(w(attr))
+            if value is not None:
+                number = checker.number(value, f"w:ind w:{attr}", place, unit)
+                return sign * (number or 0.0)
+    return 0.0

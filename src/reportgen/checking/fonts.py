@@ -8,7 +8,7 @@ from typing import Any
 from reportgen.checking.document import Checker, measure
 from reportgen.checking.parts import CheckedParagraph
 from reportgen.core.i18n import _
-from reportgen.wordml.styles import east_asian_font, lookup, run_text, runs
+from reportgen.wordml.styles import east_asian_font, lookup, qn, run_text, runs
 
 # Font kinds by the words their names carry (小标宋 first: its name holds 宋 too).
 FONT_KINDS = (
@@ -28,7 +28,12 @@ _FONTS = {
     "署名": ("仿宋", 32),
     "成文日期": ("仿宋", 32),
     "发文字号": ("仿宋", 32),
+    "附注": ("仿宋", 32),
 }
+# Colours that print black: Word's automatic colour, black, and the theme's dark text colours
+# (text1 and dark1 are black in every built-in theme) without a tint or shade.
+_BLACK = {"auto", "000000"}
+_BLACK_THEME = {"text1", "dark1"}
 
 
 def font_kind(name: str | None) -> str | None:
@@ -41,8 +46,9 @@ def font_kind(name: str | None) -> str | None:
 
 
 def check_fonts(checker: Checker, parts: list[CheckedParagraph]) -> None:
-    """The font and size of every run with Chinese text, by the part it belongs to."""
+    """The font, size and colour of every run with Chinese text, by the part it belongs to."""
     for part in parts:
+        _check_colour(checker, part)
         lead_end = _lead_end(part.text) if part.role == "二级标题" else 0
         offset = 0
         for run in runs(part.p):
@@ -120,7 +126,7 @@ def _check_punctuation_font(
     marks = "".join(sorted({ch for ch in text if ch in _AMBIGUOUS_PUNCTUATION}))
     if not marks or lookup(levels, "rFonts", "hint") == "eastAsia":
         return False
-    if font_kind(lookup(levels, "rFonts", "ascii")) is not None:
+    if font_kind(lookup(levels, "rFonts", "hAnsi")) is not None:  # Word sets “ ” — … in hAnsi
         return False
     checker.add(
         "punctuation-font",
@@ -134,3 +140,37 @@ def _check_punctuation_font(
         part=part.role,
     )
     return True
+
+
+def _check_colour(checker: Checker, part: CheckedParagraph) -> None:
+    """The text prints black (GB/T 9704 §5.2.4: 文字的颜色均为黑色): one finding at the first
+    run of another colour."""
+    for run in runs(part.p):
+        if not run_text(run).strip():
+            continue
+        colour = _colour(checker.styles.rpr_levels(part.p, run))
+        if colour is not None:
+            checker.add(
+                "colour",
+                _("Text in the {part} is coloured {colour}; GB/T 9704 prints all text black."),
+                _("Set the font colour of this text to automatic (black)."),
+                part.place,
+                part=part.role,
+                colour=colour,
+            )
+            return
+
+
+def _colour(levels: list[Any]) -> str | None:
+    """The run's colour when it is not black (``FF0000``, ``theme accent1``), else None."""
+    for level in levels:
+        element = level.find(qn("w:color"))
+        if element is None:
+            continue
+        theme = element.get(qn("w:themeColor"))
+        if theme is not None:
+            shaded = element.get(qn("w:themeTint")) or element.get(qn("w:themeShade"))
+            return None if theme in _BLACK_THEME and not shaded else f"theme {theme}"
+        value = (element.get(qn("w:val")) or "auto").strip()
+        return None if value.lower() in _BLACK else value
+    return None

@@ -18,6 +18,9 @@ from reportgen.gbt9704.grid import (
 from reportgen.wordml.styles import flag, lookup
 
 A4_TWIPS = (11906, 16838)
+# 225 mm / 22 lines = 28.95 pt = 579 twips, as Word's 22-line grid sets it; within 0.1 pt.
+STANDARD_PITCH = 579
+PITCH_TOLERANCE = 2
 _PAGE_SETUP = "页面设置"
 
 
@@ -181,22 +184,83 @@ def _spacing(checker: Checker, levels: list[Any], place: str) -> tuple[str, floa
     return rule, measure(checker, levels, "spacing", "line", place) or 240.0
 
 
-def check_line_spacing(checker: Checker, part: CheckedParagraph, wanted: float) -> None:
-    """Lines of the body on the document's pitch ``wanted`` (``body_line_pitch``): exact
-    spacing of that pitch, or single spacing on the grid (``check_grid`` checks that the
-    pitch makes 22 lines)."""
+def check_line_spacing(checker: Checker, part: CheckedParagraph, reported: set[Any]) -> None:
+    """Lines of ``part`` 28.95 pt apart, as GB/T 9704's 22 lines fill the 225 mm text block:
+    exact spacing of that pitch, or single spacing on a grid of it. Judged against the
+    standard's pitch, not the document's own (a Normal style of exact 28 pt is the fault,
+    not the paragraphs that keep 28.95 pt). A spacing a style or the document defaults set
+    is one fault: one finding, at its first paragraph (``reported`` holds the sources
+    already named)."""
     levels = checker.styles.ppr_levels(part.p)
-    if wanted and abs(_paragraph_pitch(checker, levels, part.place) - wanted) <= 2:
+    if abs(_paragraph_pitch(checker, levels, part.place) - STANDARD_PITCH) <= PITCH_TOLERANCE:
         return
     rule, line = _spacing(checker, levels, part.place)
+    source = _spacing_source(part.p, levels)
+    if source is not None and source in reported:
+        return
+    shown = f"{line / 20:g} pt" if rule == "exact" else f"{rule} {line / 240:g}"
+    if source is None:
+        checker.add(
+            "line-spacing",
+            _("The {part} has line spacing {line}; the 22-line grid wants exactly 28.95 pt."),
+            _("Set the line spacing to exactly 28.95 pt, or to single on the document grid."),
+            part.place,
+            part=part.role,
+            line=shown,
+        )
+        return
+    reported.add(source)
+    style = _style_name(source)
     checker.add(
         "line-spacing",
-        _("The {part} has line spacing {line}; the 22-line grid wants exactly 28.95 pt."),
-        _("Set the line spacing to exactly 28.95 pt, or to single on the document grid."),
+        _SHARED_SPACING[style is not None],
+        _SHARED_SPACING_HINT[style is not None],
         part.place,
         part=part.role,
-        line=f"{line / 20:g} pt" if rule == "exact" else f"{rule} {line / 240:g}",
+        line=shown,
+        style=style or "",
     )
+
+
+_SHARED_SPACING = {
+    True: _(
+        "The {part} has line spacing {line}, set in its style “{style}” for every paragraph "
+        "of that style; the 22-line grid wants exactly 28.95 pt."
+    ),
+    False: _(
+        "The {part} has line spacing {line}, set in the document defaults for every "
+        "paragraph; the 22-line grid wants exactly 28.95 pt."
+    ),
+}
+_SHARED_SPACING_HINT = {
+    True: _("Set the line spacing of the style “{style}” to exactly 28.95 pt."),
+    False: _("Set the default line spacing to exactly 28.95 pt."),
+}
+
+
+def _spacing_source(p: Any, levels: list[Any]) -> Any:
+    """The style (w:style) or document defaults (w:pPrDefault, or ``_DEFAULTS`` when nothing
+    sets it) that give paragraph ``p`` its line spacing; None when ``p`` sets it itself."""
+    own = p.find(w("pPr"))
+    for level in levels:
+        spacing = level.find(w("spacing"))
+        if spacing is not None and (
+            spacing.get(w("line")) is not None or spacing.get(w("lineRule")) is not None
+        ):
+            return None if level is own else level.getparent()
+    return _DEFAULTS
+
+
+_DEFAULTS = "document defaults"  # no level sets the spacing: Word's default applies
+
+
+def _style_name(source: Any) -> str | None:
+    """The name of style ``source`` (a w:style), or None for the document defaults."""
+    if source is _DEFAULTS or source.tag != w("style"):
+        return None
+    name = source.find(w("name"))
+    shown = name.get(w("val")) if name is not None else None
+    return str(shown or source.get(w("styleId")) or "?")
 
 
 def _paragraph_pitch(checker: Checker, levels: list[Any], place: str) -> float:

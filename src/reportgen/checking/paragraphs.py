@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
-from reportgen.checking.document import Checker, alignment_of, indent_chars
-from reportgen.checking.page import body_line_pitch, check_line_spacing
+from typing import Any
+
+from reportgen.checking.document import Checker, alignment_of, first_line_chars, indent_chars
+from reportgen.checking.page import check_line_spacing
 from reportgen.checking.parts import CheckedParagraph
 from reportgen.core.i18n import _
 
+_INDENTED = ("一级标题", "二级标题", "正文", "结束语", "附注")
 INDENT_TOLERANCE = 0.2  # characters: 2 characters may be 632 (grid) or 640 (16 pt) twips
 
 
 def check_layout(checker: Checker, parts: list[CheckedParagraph]) -> None:
-    """Title centred, recipient flush left, body paragraphs indented two characters, and
-    body lines on the 22-line grid."""
-    pitch = body_line_pitch(checker)
+    """Title centred, recipient flush left, body paragraphs and 附注 indented two characters,
+    and body lines on the 22-line grid."""
+    title = [part for part in parts if part.role == "标题"]
+    off_centre = [part for part in title if alignment_of(checker, part.p) != "center"]
+    if off_centre:  # one finding for the title, however many of its lines are off centre
+        checker.add(
+            "title-align",
+            _("The title is not centred."),
+            _("Centre the title."),
+            off_centre[0].place,
+        )
+    reported: set[Any] = set()
     for part in parts:
-        if part.role == "标题" and alignment_of(checker, part.p) != "center":
-            checker.add(
-                "title-align",
-                _("The title is not centred."),
-                _("Centre the title."),
-                part.place,
-            )
-        elif part.role == "主送机关":
+        if part.role == "主送机关":
             _check_indent(checker, part, first_line=0.0)
-        elif part.role in ("一级标题", "二级标题", "正文", "结束语"):
+        elif part.role in _INDENTED:
             _check_indent(checker, part, first_line=2.0)
         if part.role not in ("标题", "发文字号"):
-            check_line_spacing(checker, part, pitch)
+            check_line_spacing(checker, part, reported)
 
 
 def _check_indent(checker: Checker, part: CheckedParagraph, first_line: float) -> None:
     """First line indented ``first_line`` characters, wrapped lines flush left."""
     levels = checker.styles.ppr_levels(part.p)
-    actual = indent_chars(checker, levels, "firstLine", part.place)
-    actual -= indent_chars(checker, levels, "hanging", part.place)
+    actual = first_line_chars(checker, levels, part.place)
     left = indent_chars(checker, levels, "left", part.place)
     if abs(actual - first_line) > INDENT_TOLERANCE or abs(left) > INDENT_TOLERANCE:
         checker.add(

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from reportgen.checking.document import Checker, open_document, recorded_schema
 from reportgen.checking.fonts import check_fonts
+from reportgen.checking.letterhead import check_letterhead
 from reportgen.checking.page import check_grid, check_page, check_page_setup
 from reportgen.checking.page_numbers import check_page_numbers
 from reportgen.checking.paragraphs import check_layout
@@ -44,7 +45,14 @@ def check_document(path: Path, schema: Schema | None = None) -> list[Finding]:
         check_page(checker)
         check_grid(checker)
     parts = list(recognise(checker))
-    for check in (check_fonts, check_layout, check_words, check_sections, check_signature):
+    for check in (
+        check_fonts,
+        check_layout,
+        check_words,
+        check_sections,
+        check_signature,
+        check_letterhead,
+    ):
         check(checker, parts)
     check_page_numbers(checker)
     return checker.findings

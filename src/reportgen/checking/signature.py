@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from reportgen.checking.document import PLACE_TOLERANCE, Checker, alignment_of, indent_chars
-from reportgen.checking.parts import CheckedParagraph
+from typing import Any
+
+from reportgen.checking.document import (
+    PLACE_TOLERANCE,
+    Checker,
+    alignment_of,
+    first_line_chars,
+    indent_chars,
+    w,
+)
+from reportgen.checking.parts import CheckedParagraph, paragraph_text, place_of
 from reportgen.core.errors import Severity
 from reportgen.core.i18n import _
 from reportgen.core.text import display_width
 from reportgen.gbt9704.grid import CHARS_PER_LINE
 from reportgen.gbt9704.signature import DATE_ARABIC, DATE_CHINESE, signature
+from reportgen.wordml.styles import flag
 
 _SPACES = " \u3000\u00a0\t"
 
@@ -26,7 +36,11 @@ def check_signature(checker: Checker, parts: list[CheckedParagraph]) -> None:
         )
         return
     _check_date_format(checker, date)
-    _check_placement(checker, issuer, date)
+    matched = _check_placement(checker, issuer, date)
+    closing = next((p for p in parts if p.role == "结束语"), None)
+    if closing is not None:
+        _check_blank_lines(checker, closing, issuer, matched)
+        _check_page_breaks(checker, closing, date)
 
 
 def _check_date_format(checker: Checker, date: CheckedParagraph) -> None:
@@ -45,21 +59,26 @@ def _check_date_format(checker: Checker, date: CheckedParagraph) -> None:
     )
 
 
-def _check_placement(checker: Checker, issuer: CheckedParagraph, date: CheckedParagraph) -> None:
+def _check_placement(
+    checker: Checker, issuer: CheckedParagraph, date: CheckedParagraph
+) -> set[bool]:
     """The unsealed rule (date starts two characters right of the issuer) or the sealed
-    rule (date right-spaced four, issuer centred over it), from the actual strings."""
+    rule (date right-spaced four, issuer centred over it), from the actual strings; the
+    rules (sealed or not) that the placement meets."""
     name, when = issuer.text.strip(), date.text.strip()
     actual = (_start(checker, issuer), _start(checker, date))
     rules = {
         sealed: signature(name, when, sealed=sealed).starts(CHARS_PER_LINE)
         for sealed in (False, True)
     }
-    if any(
-        all(abs(a - e) <= PLACE_TOLERANCE for a, e in zip(actual, wanted, strict=True))
-        for wanted in rules.values()
-    ):
-        return
-    _report_placement(checker, date, actual, rules)
+    matched = {
+        sealed
+        for sealed, wanted in rules.items()
+        if all(abs(a - e) <= PLACE_TOLERANCE for a, e in zip(actual, wanted, strict=True))
+    }
+    if not matched:
+        _report_placement(checker, date, actual, rules)
+    return matched
 
 
 def _report_placement(
@@ -109,7 +128,86 @@ def _start(checker: Checker, part: CheckedParagraph) -> float:
     elif alignment == "center":
         start = left + (CHARS_PER_LINE - left - right - display_width(core)) / 2
     else:
-        first = indent_chars(checker, levels, "firstLine", place)
-        first -= indent_chars(checker, levels, "hanging", place)
-        start = left + first + leading
+        start = left + first_line_chars(checker, levels, place) + leading
     return round(start * 4) / 4
+
+
+def _check_blank_lines(
+    checker: Checker, closing: CheckedParagraph, issuer: CheckedParagraph, matched: set[bool]
+) -> None:
+    """One blank line between the body and the 署名 (§7.3.5.2); sealed, one or two, as the
+    seal's top must come within a line of the body (§7.3.5.1; reportgen leaves two).
+    ``matched`` says which placement rules the signature meets (either when none)."""
+    blank = issuer.number - closing.number - 1  # the paragraphs between are all empty
+    most = max(signature("", "", sealed=s).blank_lines_above for s in matched or {False, True})
+    wanted = list(range(1, most + 1))
+    if blank in wanted:
+        return
+    checker.add(
+        "signature-space",
+        _(
+            "There are {blank} blank lines between the body and the issuer; GB/T 9704 "
+            "wants {wanted} (one, or two to make room for a seal)."
+        ),
+        _("Leave one empty line between the last line of the body and the issuer's name."),
+        issuer.place,
+        blank=blank,
+        wanted=" / ".join(str(n) for n in wanted),
+    )
+
+
+def _check_page_breaks(checker: Checker, closing: CheckedParagraph, date: CheckedParagraph) -> None:
+    """No explicit page break (a page break character, “page break before” or a section
+    break) between the closing and the date: it would leave the 署名 and date alone on a
+    page (§7.3.5.5) or part them; one finding at the first."""
+    paragraphs = checker.body.findall(w("p"))
+    for number in range(closing.number, date.number + 1):
+        p = paragraphs[number - 1]
+        first = number == closing.number
+        if _breaks_page(checker, p, first, last=number == date.number):
+            checker.add(
+                "signature-break",
+                _("An explicit page break separates the body from the issuer and date."),
+                _(
+                    "Remove the page break (or “page break before”) there; let the 署名 "
+                    "and date follow the body on the same page."
+                ),
+                place_of(number, text) if (text := paragraph_text(p)).strip() else f"¶{number}",
+            )
+            return
+
+
+def _breaks_page(checker: Checker, p: Any, first: bool, last: bool) -> bool:
+    """Whether paragraph ``p`` forces a page break inside the 落款: a page break character
+    (in the closing only after its text, in the date only before it: a break after the
+    date, before 附件, is right), page break before (not on the closing), or a section
+    break that starts a new page (not after the date)."""
+    if not first and flag(checker.styles.ppr_levels(p), "pageBreakBefore"):
+        return True
+    if not last and _new_page_section(p):
+        return True
+    text_seen = False
+    for element in p.iter(w("t"), w("br")):
+        if element.tag == w("t"):
+            text_seen = text_seen or bool((element.text or "").strip())
+        elif element.get(w("type")) == "page" and _inside(text_seen, first, last):
+            return True
+    return False
+
+
+def _inside(text_seen: bool, first: bool, last: bool) -> bool:
+    """Whether a page break met after text (``text_seen``) or before it falls inside the
+    落款: after the closing's text, anywhere in the lines between, before the date's text."""
+    if first:
+        return text_seen
+    return not (last and text_seen)
+
+
+def _new_page_section(p: Any) -> bool:
+    """Whether ``p`` ends a section whose next one starts on a new page."""
+    ppr = p.find(w("pPr"))
+    section = ppr.find(w("sectPr")) if ppr is not None else None
+    if section is None:
+        return False
+    kind = section.find(w("type"))
+    return kind is None or kind.get(w("val")) != "continuous"
