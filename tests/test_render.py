@@ -207,7 +207,7 @@ def test_letterhead_first_page_has_no_page_number(letterhead) -> None:  # noqa: 
 def test_letterhead_name_and_rules_are_anchored_to_the_page(letterhead) -> None:  # noqa: ANN001
     first = letterhead.paragraphs[0]._p
     texts = [t.text for t in first.iter(qn("w:t"))]
-    assert texts == ["杭州市公安局"]  # the name, in its text box
+    assert texts == ["杭州市公安局"] * 2  # the name, in its text box and the box's VML twin
     colours = {c.get(qn("w:val")) for c in first.iter(qn("w:color"))}
     assert colours == {"FF0000"}
     anchors = first.findall(".//" + qn("wp:anchor"))

@@ -8,14 +8,17 @@ Run:  python tools/make_template.py templates/letter/template.docx
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
+from reportgen import __version__
 from reportgen.wordml import ooxml
 
 LATIN = "Times New Roman"
@@ -90,8 +93,10 @@ def set_punctuation(ppr) -> None:
     written out because LibreOffice reads the value inverted and then does *not* hang; left
     out, LibreOffice hangs the mark and, on a justified line, draws nothing for it (rendering
     the example lost 8 line-end ，、。). autoSpaceDE/DN off: no extra gap between Chinese and
-    digits, so a half-width digit takes half a character as GB/T 9704 counts it (Word;
-    LibreOffice ignores the setting and adds about 0.2 character).
+    digits, so a half-width digit takes half a character as GB/T 9704 counts it. Word and WPS
+    honour both; LibreOffice's DOCX import reads neither (it would add about 0.2 character at
+    each boundary), so reportgen.conversion turns its one setting for both off in the PDF
+    when the styles carry these.
     """
     child(ppr, "w:overflowPunct", val="1")
     child(ppr, "w:autoSpaceDE", val="0")
@@ -297,7 +302,139 @@ def build(target: Path) -> None:
     props = doc.core_properties
     props.author, props.title, props.comments = "reportgen", "", ""
     props.last_modified_by = "reportgen"
+    set_compatibility_mode(doc)
+    set_font_table(doc)
+    set_app_properties(doc)
+    drop_stale_parts(doc)
     doc.save(str(target))
+
+
+# ---------------------------------------------------------------- Word and WPS on office PCs
+
+# 15 = Word 2013 and later. python-docx's default (14, Word 2010) opens as [兼容模式].
+COMPATIBILITY_MODE = "15"
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+GB2312_SIG = ("00000001", "080E0000", "00000000", "00000000", "00040000", "00000000")
+WINDOWS_CJK_SIG = ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")
+
+
+@dataclass(frozen=True)
+class FontEntry:
+    """One w:font of word/fontTable.xml: what Word needs to find the face or a substitute."""
+
+    name: str
+    alt_name: str | None  # tried first when ``name`` is not installed (Word: one name only)
+    panose: str
+    charset: str  # 86 = GB2312_CHARSET (134), 00 = ANSI
+    family: str
+    pitch: str
+    sig: tuple[str, str, str, str, str, str]  # usb0-3, csb0-1 (csb0 bit 18: code page 936)
+
+
+# Every face the template and the letterhead name, nothing else (the python-docx default
+# listed Symbol, Cambria, ＭＳ 明朝 … and none of these). The Windows faces (宋体, 黑体) are
+# described as Word itself writes them on a Chinese Windows; the _GB2312 faces with the
+# 中易 fonts' own PANOSE and GB2312 coverage. 方正小标宋简体's PANOSE is not known to us (no
+# licensed copy to read it from): PANOSE "any" (all zeros) plus family roman (a serifed Song
+# face), so that a substitution by metrics also lands on a Song face.
+FONT_TABLE = (
+    FontEntry(
+        LATIN,
+        None,
+        "02020603050405020304",
+        "00",
+        "roman",
+        "variable",
+        ("E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000"),
+    ),
+    FontEntry(BODY_FONT, "仿宋", "02010609030101010101", "86", "modern", "fixed", GB2312_SIG),
+    FontEntry(HEADING2_FONT, "楷体", "02010609030101010101", "86", "modern", "fixed", GB2312_SIG),
+    FontEntry(
+        HEADING1_FONT, "SimHei", "02010609060101010101", "86", "modern", "fixed", WINDOWS_CJK_SIG
+    ),
+    FontEntry(TITLE_FONT, "宋体", "00000000000000000000", "86", "roman", "variable", GB2312_SIG),
+    FontEntry(
+        PAGE_NUMBER_FONT,
+        "SimSun",
+        "02010600030101010101",
+        "86",
+        "auto",
+        "variable",
+        ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000"),
+    ),
+)
+
+
+def font_table_xml(fonts: tuple[FontEntry, ...] = FONT_TABLE) -> bytes:
+    """word/fontTable.xml declaring ``fonts`` (children in CT_Font's schema order)."""
+    entries = "".join(_font_xml(font) for font in fonts)
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<w:fonts xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        f'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{entries}'
+        "</w:fonts>"
+    ).encode()
+
+
+def _font_xml(font: FontEntry) -> str:
+    """One w:font: altName, panose1, charset, family, pitch, sig."""
+    usb0, usb1, usb2, usb3, csb0, csb1 = font.sig
+    alt = f'<w:altName w:val="{font.alt_name}"/>' if font.alt_name else ""
+    return (
+        f'<w:font w:name="{font.name}">{alt}<w:panose1 w:val="{font.panose}"/>'
+        f'<w:charset w:val="{font.charset}"/><w:family w:val="{font.family}"/>'
+        f'<w:pitch w:val="{font.pitch}"/><w:sig w:usb0="{usb0}" w:usb1="{usb1}" '
+        f'w:usb2="{usb2}" w:usb3="{usb3}" w:csb0="{csb0}" w:csb1="{csb1}"/></w:font>'
+    )
+
+
+def set_font_table(doc) -> None:
+    """Replace python-docx's default font table with FONT_TABLE."""
+    doc.part.part_related_by(RT.FONT_TABLE)._blob = font_table_xml()
+
+
+def set_compatibility_mode(doc) -> None:
+    """compatibilityMode 15, so that Word opens the document without [兼容模式]."""
+    for setting in doc.settings.element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), COMPATIBILITY_MODE)
+
+
+def app_version(version: str = __version__) -> str:
+    """reportgen's version in the XX.YYYY form app.xml requires: 0.1.0 → 00.0100."""
+    major, minor, patch = (int(part) for part in (version.split(".") + ["0", "0"])[:3])
+    return f"{major:02d}.{minor:02d}{patch:02d}"
+
+
+def app_properties_xml() -> bytes:
+    """docProps/app.xml naming reportgen, with no page, word or character counts: nothing
+    has counted them, and Word recounts on save."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/docPropsVTypes"><Application>reportgen</Application>'
+        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        f"<HyperlinksChanged>false</HyperlinksChanged><AppVersion>{app_version()}</AppVersion>"
+        "</Properties>"
+    ).encode()
+
+
+def set_app_properties(doc) -> None:
+    """The extended properties (docProps/app.xml) of a document reportgen made."""
+    doc.part.package.part_related_by(RT.EXTENDED_PROPERTIES)._blob = app_properties_xml()
+
+
+def drop_stale_parts(doc) -> None:
+    """Drop the blank preview thumbnail and the 438 KB Word 2010 stylesWithEffects copy:
+    without a relationship python-docx saves neither part nor its content type."""
+    for rels, reltype in (
+        (doc.part.package.rels, RT.THUMBNAIL),
+        (doc.part.rels, STYLES_WITH_EFFECTS),
+    ):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype == reltype]:
+            del rels[rid]
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from reportgen.rendering.jinja import jinja_env, template_error
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _JINJA = re.compile(r"\{[{%]")
+_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 # The properties DocxTemplate.render_properties passes through Jinja, in its order. Without
 # Jinja in them (see _compilable) that rewrites each with its own text, which still turns
 # <dc:subject/> into <dc:subject></dc:subject> and adds empty ones: done here the same way.
@@ -204,10 +205,19 @@ def _static_members(document: Any, dynamic: set[str]) -> tuple[Member, ...]:
     """Every part a render leaves as it is, saved by python-docx and deflated once."""
     import io
 
+    drop_thumbnail(document)
     buffer = io.BytesIO()
     document.save(buffer)
     parts = unzip(buffer.getvalue())
     return tuple(deflate(name, content) for name, content in parts.items() if name not in dynamic)
+
+
+def drop_thumbnail(document: Any) -> None:
+    """Drop the template's preview picture (docProps/thumbnail.*): it shows the template,
+    never the document made from it; Word draws a new one when it saves the document."""
+    rels = document.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == _THUMBNAIL]:
+        del rels[rid]
 
 
 def _paragraph_styles(document: Any) -> dict[str, str]:

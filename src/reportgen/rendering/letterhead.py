@@ -5,6 +5,10 @@ same way: the issuer's name in red 小标宋 centred with its top 30 mm from the
 double line (thick over thin) 4 mm under it and one (thin over thick) 20 mm above the page
 bottom, both 170 mm long and centred; 发文字号 flush right under the first line; the title two
 lines lower; and no page number on the first page. Render-side module (python-docx).
+
+Each shape is written the way Word writes it: an ``mc:AlternateContent`` whose Choice (for
+readers that know Word 2010 shapes, ``wps``: Word, WPS, LibreOffice) holds the DrawingML shape
+and whose Fallback holds the same shape in VML (``w:pict``) for older readers.
 """
 
 from __future__ import annotations
@@ -20,7 +24,18 @@ from reportgen.wordml.ooxml import set_child, set_fonts
 
 EMU_PER_MM = 36000
 TWIPS_PER_PT = 20
-WPS_NS = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+# Declared on each shape's run as well, for a template whose root lacks them (Word's own
+# documents declare them all on the root, where serialization then leaves them).
+SHAPE_NAMESPACES = {
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "v": "urn:schemas-microsoft-com:vml",
+    "o": "urn:schemas-microsoft-com:office:office",
+    "w10": "urn:schemas-microsoft-com:office:word",
+}
+SHAPE_NS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in SHAPE_NAMESPACES.items())
+EMU_PER_PT = 12700
+Z_BASE = 251659264  # Word's relativeHeight (DrawingML) and z-index (VML) of the first shape
 RED = "FF0000"
 NAME_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -89,18 +104,26 @@ def _emu(mm: float) -> int:
 def _name_box(issuer: str, size: float) -> Any:
     """The name in a text box fixed to the page, wrapNone so that it moves no text."""
     cx, cy = _emu(RULE_LENGTH_MM), _emu(size * MM_PER_PT * 1.5)
+    y = _emu(NAME_TOP_MM - NAME_INK_TOP * size * MM_PER_PT)
+    vml = (
+        f'<v:rect id="{_spid(0)}" o:spid="{_spid(0)}" style="{_vml_box(_left(), y, cx, cy, 0)}" '
+        f'filled="f" stroked="f"><v:textbox inset="0,0,0,0"><w:txbxContent/></v:textbox>'
+        f"<w10:anchorlock/></v:rect>"
+    )
     run = _anchored(
         f'<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
         f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
         f"<a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent/></wps:txbx>"
         f'<wps:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t">'
         f"<a:noAutofit/></wps:bodyPr></wps:wsp>",
-        y=_emu(NAME_TOP_MM - NAME_INK_TOP * size * MM_PER_PT),
+        vml,
+        y=y,
         cx=cx,
         cy=cy,
         shape_id=0,
     )
-    run.find(".//" + qn("w:txbxContent")).append(_name_paragraph(issuer, size))
+    for box in run.iter(qn("w:txbxContent")):  # the DrawingML box and its VML twin
+        box.append(_name_paragraph(issuer, size))
     return run
 
 
@@ -135,16 +158,61 @@ def _double_rule(p: Any, top_mm: float, *, thick_first: bool, first_id: int) -> 
             f'<a:solidFill><a:srgbClr val="{RED}"/></a:solidFill></a:ln></wps:spPr>'
             f"<wps:bodyPr/></wps:wsp>"
         )
-        p.append(_anchored(line, y=_emu(y), cx=_emu(RULE_LENGTH_MM), cy=0, shape_id=shape_id))
+        vml = _vml_line(_emu(y), width, shape_id)
+        cx = _emu(RULE_LENGTH_MM)
+        p.append(_anchored(line, vml, y=_emu(y), cx=cx, cy=0, shape_id=shape_id))
 
 
-def _anchored(shape: str, *, y: int, cx: int, cy: int, shape_id: int) -> Any:
-    """A run holding ``shape`` (DrawingML), centred across the page, ``y`` EMU from its top."""
-    x = _emu((PAGE_WIDTH_MM - RULE_LENGTH_MM) / 2)
+def _vml_line(y: int, width_pt: float, shape_id: int) -> str:
+    """The VML twin of a rule: a red line across the 170 mm, ``y`` EMU from the page top."""
+    left, right = _left(), _left() + _emu(RULE_LENGTH_MM)
+    return (
+        f'<v:line id="{_spid(shape_id)}" o:spid="{_spid(shape_id)}" '
+        f'style="{_vml_position(shape_id)}" from="{_pt(left)},{_pt(y)}" '
+        f'to="{_pt(right)},{_pt(y)}" o:connectortype="straight" strokecolor="#{RED}" '
+        f'strokeweight="{width_pt:g}pt"><w10:anchorlock/></v:line>'
+    )
+
+
+def _vml_box(x: int, y: int, cx: int, cy: int, shape_id: int) -> str:
+    """The VML style of a box ``cx`` × ``cy`` EMU at (``x``, ``y``) from the page corner."""
+    box = f"margin-left:{_pt(x)};margin-top:{_pt(y)};width:{_pt(cx)};height:{_pt(cy)};"
+    return _vml_position(shape_id, box)
+
+
+def _vml_position(shape_id: int, box: str = "") -> str:
+    """Placed on the page, in front of the text and moving none of it (DrawingML's wrapNone)."""
+    return (
+        f"position:absolute;{box}z-index:{Z_BASE + shape_id};mso-position-horizontal:absolute;"
+        "mso-position-horizontal-relative:page;mso-position-vertical:absolute;"
+        "mso-position-vertical-relative:page"
+    )
+
+
+def _spid(shape_id: int) -> str:
+    """The VML shape id, in the block Word's o:idmap data="1" gives the body (1025 …)."""
+    return f"_x0000_s{1025 + shape_id}"
+
+
+def _pt(emu: int) -> str:
+    """EMU as VML points, to the hundredth."""
+    return f"{round(emu / EMU_PER_PT, 2):g}pt"
+
+
+def _left() -> int:
+    """The shapes' left edge: 170 mm centred across the page, in EMU."""
+    return _emu((PAGE_WIDTH_MM - RULE_LENGTH_MM) / 2)
+
+
+def _anchored(shape: str, vml: str, *, y: int, cx: int, cy: int, shape_id: int) -> Any:
+    """A run holding ``shape`` (DrawingML) centred across the page, ``y`` EMU from its top,
+    with ``vml``, the same shape in VML, as the fallback (mc:AlternateContent, as Word)."""
+    x = _left()
     return parse_xml(
-        f"<w:r {nsdecls('w', 'wp', 'a')} {WPS_NS}><w:drawing>"
+        f"<w:r {nsdecls('w', 'wp', 'a')} {SHAPE_NS}><mc:AlternateContent>"
+        f'<mc:Choice Requires="wps"><w:drawing>'
         f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-        f'relativeHeight="{251659264 + shape_id}" behindDoc="0" locked="1" layoutInCell="1" '
+        f'relativeHeight="{Z_BASE + shape_id}" behindDoc="0" locked="1" layoutInCell="1" '
         f'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
         f'<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
         f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
@@ -152,7 +220,8 @@ def _anchored(shape: str, *, y: int, cx: int, cy: int, shape_id: int) -> Any:
         f'<wp:wrapNone/><wp:docPr id="{1000 + shape_id}" name="版头 {shape_id}"/>'
         f"<wp:cNvGraphicFramePr/><a:graphic><a:graphicData "
         f'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">{shape}'
-        f"</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+        f"</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict>{vml}</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
     )
 
 

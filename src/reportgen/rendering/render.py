@@ -24,7 +24,7 @@ from reportgen.core.errors import TemplateError
 from reportgen.core.files import atomic_path
 from reportgen.core.i18n import Message, _
 from reportgen.core.model import Report
-from reportgen.rendering.compiled import compiled_template
+from reportgen.rendering.compiled import compiled_template, drop_thumbnail
 from reportgen.rendering.context import RenderContext
 from reportgen.rendering.docx_zip import deflate, unzip, write_zip
 from reportgen.rendering.edits import place_signature, set_properties
@@ -133,6 +133,7 @@ def _fresh_docx(schema: Schema, report: Report, context: RenderContext, letterhe
 
         add_letterhead(document, report.issuer, report.doc_number)
     set_properties(document.core_properties, report, schema.name)
+    drop_thumbnail(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
