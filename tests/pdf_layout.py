@@ -1,13 +1,15 @@
-"""Measuring a rendered PDF for the tests: text lines (pdftotext -bbox-layout) and ink (pdftoppm)."""
+"""Measuring a rendered PDF for the tests: text lines (reportgen.checking.rendered, which reads
+them with pdftotext -bbox-layout) and ink (pdftoppm)."""
 
 from __future__ import annotations
 
 import re
 import subprocess
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
+
+from reportgen.checking import rendered
+from reportgen.core.text import display_width
 
 PT_PER_MM = 72 / 25.4
 LEFT_PT = 1587 / 20  # 28 mm
@@ -36,31 +38,16 @@ class Line:
     def chars(self) -> float:
         """Width in characters as GB/T 9704 counts them, the first-line indent included."""
         indent = round((self.x0 - LEFT_PT) / CHAR_PT)
-        return indent + sum(
-            0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1 for ch in self.text
-        )
+        return indent + display_width(self.text)
 
 
 def text_lines(pdf: Path) -> list[Line]:
-    """Every text line of ``pdf``, page by page, top to bottom."""
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    root = ElementTree.fromstring(re.sub(r'xmlns="[^"]+"', "", xml, count=1))
-    lines = []
-    for number, page in enumerate(root.iter("page"), start=1):
-        for line in page.iter("line"):
-            text = "".join(word.text or "" for word in line.iter("word"))
-            lines.append(
-                Line(
-                    number,
-                    float(line.get("xMin", 0)),
-                    float(line.get("xMax", 0)),
-                    float(line.get("yMin", 0)),
-                    text,
-                )
-            )
-    return lines
+    """Every text line of ``pdf``, page by page, top to bottom, as
+    reportgen.checking.rendered reads them (pdftotext -bbox-layout)."""
+    return [
+        Line(line.page, line.x0, line.x1, line.y0, line.text)
+        for line in rendered.read_rendered(pdf).lines
+    ]
 
 
 @dataclass(frozen=True)

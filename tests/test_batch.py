@@ -88,7 +88,7 @@ def test_pdfs_come_from_one_conversion_per_output_folder(
 
     calls: list[tuple[list[str], Path, bool]] = []
 
-    def convert(docxs: list[Path], out_dir: Path, *, pdfa: bool = False) -> list[Path]:
+    def convert(docxs: list[Path], out_dir: Path, *, pdfa: bool = False, **_: object) -> list[Path]:
         calls.append(([d.name for d in docxs], out_dir, pdfa))
         return [out_dir / (d.stem + ".pdf") for d in docxs]
 

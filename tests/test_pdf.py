@@ -191,6 +191,8 @@ def test_unsealed_date_starts_two_characters_right_of_the_issuer(
     assert (issuer.text, date.text) == ("杭州市公安局", "2018年11月30日")
     assert (date.x0 - issuer.x0) / CHAR_PT == pytest.approx(2, abs=0.1)
     assert (TEXT_RIGHT_PT - issuer.x1) / CHAR_PT == pytest.approx(5, abs=0.1)
+    # 右空二字 as in Word: no extra gap at the four 汉字/digit boundaries of the date
+    assert (TEXT_RIGHT_PT - date.x1) / CHAR_PT == pytest.approx(2, abs=0.3)
 
 
 def test_sealed_date_right_spaced_four_with_issuer_centred(
@@ -198,7 +200,8 @@ def test_sealed_date_right_spaced_four_with_issuer_centred(
 ) -> None:
     issuer, date = _signature(rendered["sealed"][1])
     assert (TEXT_RIGHT_PT - date.x1) / CHAR_PT == pytest.approx(4, abs=0.1)
-    assert (issuer.x0 + issuer.x1) / 2 == pytest.approx((date.x0 + date.x1) / 2, abs=CHAR_PT)
+    centre = (date.x0 + date.x1) / 2
+    assert (issuer.x0 + issuer.x1) / 2 == pytest.approx(centre, abs=0.3 * CHAR_PT)
     closing = next(x for x in _body(text_lines(rendered["sealed"][1])) if x.text == "特此函告。")
     assert round((issuer.y0 - closing.y0) / (579 / 20)) == 3  # two blank lines for the seal
 
@@ -248,6 +251,7 @@ def _fake_soffice(tmp_path: Path, body: str) -> Callable[[], str]:
 
 
 def test_exit_0_without_a_pdf_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("REPORTGEN_UNO_PYTHON", "off")  # one soffice --convert-to run
     monkeypatch.setattr(pdf_module, "soffice", _fake_soffice(tmp_path, "print('done')"))
     docx = _tiny_docx(tmp_path / "a.docx")
     with pytest.raises(ConversionError) as caught:
@@ -257,6 +261,7 @@ def test_exit_0_without_a_pdf_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 def test_a_hanging_soffice_is_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REPORTGEN_UNO_PYTHON", "off")  # one soffice --convert-to run
     monkeypatch.setattr(
         pdf_module, "soffice", _fake_soffice(tmp_path, "import time; time.sleep(60)")
     )
@@ -266,6 +271,22 @@ def test_a_hanging_soffice_is_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert str(caught.value) == (
         f"LibreOffice did not finish within 1 seconds; no PDF was written for {docx}."
     )
+
+
+def test_a_libreoffice_that_will_not_start_is_named_through_the_bridge(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    program = _fake_soffice(tmp_path, "print('done')")
+    if pdf_module.workers(1, program=program()) is None:
+        pytest.skip("no Python here can import uno (Debian: apt-get install python3-uno)")
+    monkeypatch.setattr(pdf_module, "soffice", program)
+    docx = _tiny_docx(tmp_path / "a.docx")
+    with pytest.raises(ConversionError) as caught:
+        convert_to_pdf([docx], tmp_path / "out")
+    assert str(caught.value) == (
+        f"LibreOffice wrote no PDF for {docx}: LibreOffice did not start (exit 0)"
+    )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_two_inputs_with_one_name_are_refused(tmp_path: Path) -> None:
@@ -322,6 +343,7 @@ def test_pdf_of_a_file_that_is_no_docx_is_refused_before_libreoffice(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes, message: str
 ) -> None:
     # LibreOffice turns an empty file into a blank page and exits 0: it must not be asked.
+    monkeypatch.setenv("REPORTGEN_UNO_PYTHON", "off")  # one soffice --convert-to run
     monkeypatch.setattr(pdf_module, "soffice", _fake_soffice(tmp_path, "raise SystemExit(3)"))
     docx = tmp_path / "a.docx"
     docx.write_bytes(content)
@@ -367,6 +389,7 @@ for source in args[args.index("--outdir") + 2:]:
 def test_several_pdfs_are_written_all_or_none(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.setenv("REPORTGEN_UNO_PYTHON", "off")  # one soffice --convert-to run
     monkeypatch.setattr(pdf_module, "soffice", _fake_soffice(tmp_path, _WRITES_PDFS))
     sources = [_tiny_docx(tmp_path / f"{name}.docx") for name in ("a", "b", "c")]
     real_move, calls = shutil.move, []

@@ -135,10 +135,11 @@ def test_a_non_pdf_from_libreoffice_is_refused(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     body = (
-        "out = pathlib.Path(sys.argv[sys.argv.index('--outdir') + 1]); out.mkdir()\n"
+        "out = pathlib.Path(sys.argv[sys.argv.index('--outdir') + 1]); out.mkdir(exist_ok=True)\n"
         "(out / pathlib.Path(sys.argv[-1]).with_suffix('.pdf').name)"
         ".write_text('<html>error</html>')\nprint('converted')"
     )
+    monkeypatch.setenv("REPORTGEN_UNO_PYTHON", "off")  # one soffice --convert-to run
     monkeypatch.setattr(conversion, "soffice", _fake_soffice(tmp_path, body))
     docx = tmp_path / "a.docx"
     Document().save(str(docx))
@@ -151,6 +152,7 @@ def test_a_non_pdf_from_libreoffice_is_refused(
 def test_a_hanging_libreoffice_says_the_docx_was_written(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.setenv("REPORTGEN_UNO_PYTHON", "off")  # one soffice --convert-to run
     monkeypatch.setattr(
         conversion, "soffice", _fake_soffice(tmp_path, "import time; time.sleep(60)")
     )
@@ -236,19 +238,39 @@ def test_libreoffice_does_not_load_a_linked_picture(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- interrupts
 
 
-def _soffice_for(folder: Path) -> list[int]:
-    """LibreOffice processes converting a file inside ``folder``."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+def _offices(ancestor: int) -> list[int]:
+    """LibreOffice processes started, at any depth, by process ``ancestor`` (a one-shot run,
+    or a worker's behind its UNO bridge)."""
+    parents: dict[int, int] = {}
+    lines: dict[int, list[bytes]] = {}
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            words = cmdline.read_bytes().split(b"\0")
-        except OSError:
+            parents[int(proc.name)] = int((proc / "stat").read_text().split(")")[-1].split()[1])
+            lines[int(proc.name)] = (proc / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
             continue
-        if any(w.startswith(b"-env:UserInstallation") for w in words) and any(
-            str(folder).encode() in w for w in words
-        ):
-            found.append(int(cmdline.parent.name))
-    return found
+
+    def descends(pid: int) -> bool:
+        seen = set()
+        while pid not in seen and pid > 1:
+            seen.add(pid)
+            pid = parents.get(pid, 0)
+            if pid == ancestor:
+                return True
+        return False
+
+    return [
+        pid
+        for pid, words in lines.items()
+        if any(w.startswith(b"-env:UserInstallation") for w in words) and descends(pid)
+    ]
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _wait_for(condition: Callable[[], object], seconds: float = 60) -> None:
@@ -282,8 +304,9 @@ def test_an_interrupt_ends_libreoffice_and_leaves_no_staging(
         env=env,
     )
     try:
-        _wait_for(lambda: _soffice_for(out) or process.poll() is not None)
+        _wait_for(lambda: _offices(process.pid) or process.poll() is not None)
         assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        offices = _offices(process.pid)
         process.send_signal(sig)
         _stdout, stderr = process.communicate(timeout=60)
     finally:
@@ -293,7 +316,7 @@ def test_an_interrupt_ends_libreoffice_and_leaves_no_staging(
     assert process.returncode == 128 + sig, text
     assert "Traceback" not in text
     assert text.startswith("reportgen: interrupted; nothing more was written.")
-    _wait_for(lambda: not _soffice_for(out), seconds=10)
+    _wait_for(lambda: not any(_running(pid) for pid in offices), seconds=10)
     assert not list(out.rglob(".reportgen-*"))
     assert not list(out.rglob("*.pdf"))
 

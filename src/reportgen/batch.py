@@ -15,6 +15,7 @@ as plain data: errors travel as message ids and parameters, translated only when
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ from reportgen.core.errors import Finding, OutputError, ReportgenError, Validati
 from reportgen.core.files import record_written, staging_folder, write_error
 from reportgen.core.i18n import _, fill, translate
 from reportgen.core.text import display_width
+from reportgen.fonts.faces import Substitution
 
 WORKBOOK_SUFFIX = ".xlsx"
 
@@ -46,6 +48,7 @@ class BatchItem:
     params: dict[str, Any] = field(default_factory=dict)
     traceback: str = ""  # set when reportgen itself failed: a bug to report
     renamed_after: Path | None = None  # the workbook whose output had this one's name first
+    substitutions: tuple[Substitution, ...] = ()  # faces its PDF's run drew with a stand-in
 
     @property
     def ok(self) -> bool:
@@ -85,10 +88,10 @@ def build_batch(
     options: BuildOptions = BuildOptions(),
     on_done: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
-    """``build`` of many workbooks: every .docx in parallel, then their PDFs in one
-    LibreOffice run per output folder; stops first if the PDFs asked for cannot be made."""
+    """``build`` of many workbooks: every .docx in parallel, then their PDFs by up to
+    ``jobs`` LibreOffice workers; stops first if the PDFs asked for cannot be made."""
     if options.wants_pdf:
-        require_pdf_tools()
+        require_pdf_tools(options.fonts)
     items = build_many(
         workbooks,
         output_dir,
@@ -97,7 +100,9 @@ def build_batch(
         on_done=on_done,
         options=options.docx_only(),
     )
-    return add_pdfs(items, pdfa=options.pdfa) if options.wants_pdf else items
+    if not options.wants_pdf:
+        return items
+    return add_pdfs(items, pdfa=options.pdfa, fonts=options.fonts, jobs=jobs or os.cpu_count() or 1)
 
 
 def workbooks_in(paths: Iterable[Path]) -> list[Path]:
@@ -299,18 +304,22 @@ def renamed(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
     return (item for item in items if item.renamed_after is not None)
 
 
-def require_pdf_tools() -> None:
-    """Stop before building anything when the PDFs asked for cannot be made (no LibreOffice),
-    rather than after every .docx is written."""
-    from reportgen.conversion import soffice
+def require_pdf_tools(fonts: Path | None = None) -> None:
+    """Stop before building anything when the PDFs asked for cannot be made (no LibreOffice,
+    a fonts folder that is not there), rather than after every .docx is written."""
+    from reportgen.conversion import fonts_folder, soffice
 
     soffice()
+    fonts_folder(fonts)
 
 
-def add_pdfs(items: list[BatchItem], *, pdfa: bool = False) -> list[BatchItem]:
-    """A PDF beside every .docx built, in one LibreOffice run per output folder rather than
-    one per document (starting LibreOffice costs more than converting a letter)."""
-    from reportgen.conversion import convert_to_pdf
+def add_pdfs(
+    items: list[BatchItem], *, pdfa: bool = False, fonts: Path | None = None, jobs: int = 1
+) -> list[BatchItem]:
+    """A PDF beside every .docx built, by up to ``jobs`` LibreOffice workers kept for all
+    the output folders (starting LibreOffice costs more than converting a letter); each item
+    carries the faces its folder's conversion drew with a stand-in."""
+    from reportgen.conversion import convert, workers
 
     by_folder: dict[Path, list[Path]] = {}
     for item in items:
@@ -318,9 +327,21 @@ def add_pdfs(items: list[BatchItem], *, pdfa: bool = False) -> list[BatchItem]:
             if output.suffix == ".docx":
                 by_folder.setdefault(output.parent, []).append(output)
     pdfs: dict[Path, Path] = {}
-    for folder, docxs in by_folder.items():
-        pdfs.update(zip(docxs, convert_to_pdf(docxs, folder, pdfa=pdfa), strict=True))
+    substituted: dict[Path, tuple[Substitution, ...]] = {}
+    size = max(1, min(jobs, sum(len(d) for d in by_folder.values())))
+    with contextlib.ExitStack() as stack:
+        pool = workers(size, fonts=fonts) if by_folder else None
+        if pool is not None:
+            stack.enter_context(pool)
+        for folder, docxs in by_folder.items():
+            converted = convert(docxs, folder, pdfa=pdfa, fonts=fonts, jobs=jobs, pool=pool)
+            pdfs.update(zip(docxs, converted.outputs, strict=True))
+            substituted.update(dict.fromkeys(docxs, converted.substitutions))
     return [
-        replace(item, outputs=(*item.outputs, *(pdfs[o] for o in item.outputs if o in pdfs)))
+        replace(
+            item,
+            outputs=(*item.outputs, *(pdfs[o] for o in item.outputs if o in pdfs)),
+            substitutions=next((substituted[o] for o in item.outputs if o in substituted), ()),
+        )
         for item in items
     ]

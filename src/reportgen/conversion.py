@@ -1,37 +1,60 @@
-"""PDF and page images (PDF 与预览): LibreOffice headless for PDF, pdftoppm for PNG pages.
+"""PDF and page images (PDF 与预览): LibreOffice for PDF, pdftoppm for PNG pages.
 
-Every conversion runs LibreOffice once for all its files, with a throw-away profile (so a
-running LibreOffice or a broken profile cannot interfere), a timeout, and the shipped
-fontconfig file that maps the Word font names of GB/T 9704 to installed CJK fonts. LibreOffice
-can exit 0 having written nothing, or something else than a PDF, so each PDF is looked for and
-must be a PDF by its bytes. Results are written beside their targets and renamed into place.
+Documents are converted by LibreOffice workers (``reportgen.office``): where a Python here can
+``import uno`` (Debian's python3-uno; the python.exe LibreOffice ships on Windows), each worker
+is one LibreOffice kept running behind the UNO bridge, so its start is paid once, not per
+document; else each worker is one ``soffice --convert-to`` run for its share of the files.
+Up to ``jobs`` workers convert at once, each with a throw-away profile of its own (so a running
+LibreOffice or a broken profile cannot interfere, and two workers never share one) that forbids
+fetching anything a document links to (``PROFILE_SETTINGS``), and the shipped fontconfig file
+that maps the Word font names of GB/T 9704 to installed CJK fonts. A worker that hangs or dies
+is killed with its process group and replaced, and its document tried once more; what still
+fails is reported by name. LibreOffice can exit 0 having written nothing, or something else
+than a PDF, so each PDF is looked for and must be a PDF by its bytes. Results are written
+beside their targets and renamed into place, all or none. ``workers`` gives a pool to keep
+(the page keeps one warm for its previews).
 
-LibreOffice runs in a process group of its own, ended on every way out (a timeout, Ctrl-C,
-SIGTERM), and with a profile that forbids it to fetch anything a document links to
-(``PROFILE_SETTINGS``).
+Fonts (字体): an office's own fonts folder (``fonts``, or $REPORTGEN_FONTS) joins the fonts
+LibreOffice can draw, and ``convert`` says which faces were drawn with a stand-in
+(``reportgen.fonts.faces``).
+
+Spacing between 汉字 and digits: a reportgen document turns off Word's extra gap there
+(``w:autoSpaceDE``/``w:autoSpaceDN`` = 0), but LibreOffice's DOCX import reads neither setting
+and keeps its own "apply spacing between Asian and non-Asian text" on, about 1.1 mm at every
+boundary — the date of a letter ended one character from the margin instead of two. The
+bridge switches it off in the opened document; without the bridge, such a document goes
+through ODT first (``office.oneshot``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Sequence
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.core.errors import ConversionError
 from reportgen.core.filekind import MISSING, PDF, require_docx, sniff
 from reportgen.core.files import atomic_path
 from reportgen.core.i18n import _
-
-# SelectPdfVersion 2 is PDF/A-2b in LibreOffice's PDF export filter.
-PDF_FILTER = "pdf:writer_pdf_Export"
-PDFA_FILTER = PDF_FILTER + ':{"SelectPdfVersion":{"type":"long","value":"2"}}'
+from reportgen.fonts.faces import (
+    Substitution,
+    fonts_folder,
+    shipped_conf,
+    substitutions,
+    write_conf,
+)
+from reportgen.office.oneshot import convert_shares
+from reportgen.office.pool import Failure, Pool
+from reportgen.office.worker import Job, Worker, bridge_command, uno_python
 
 # The throw-away profile's settings (its user/registrymodifications.xcu): a document, or a
 # template, must not make LibreOffice read or fetch anything it links to — a picture linked
@@ -50,12 +73,31 @@ PROFILE_SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
 )
 
-__all__ = ["ConversionError", "convert_to_pdf", "preview", "preview_pages"]
+__all__ = [
+    "Conversion",
+    "ConversionError",
+    "Substitution",
+    "convert",
+    "convert_to_pdf",
+    "fonts_folder",
+    "preview",
+    "preview_pages",
+    "render_pages",
+]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What a conversion wrote (PDFs, or page images), and the faces the documents ask for
+    that were drawn with another font."""
+
+    outputs: tuple[Path, ...]
+    substitutions: tuple[Substitution, ...] = ()
 
 
 def fonts_conf() -> Path:
-    """The shipped fontconfig file: 仿宋_GB2312, 黑体 … → Noto CJK / AR PL UKai."""
-    return Path(str(resources.files("reportgen") / "fonts" / "fonts.conf"))
+    """The shipped fontconfig file: 仿宋_GB2312, 黑体 … → Noto CJK / AR PL KaitiM GB."""
+    return shipped_conf()
 
 
 def soffice() -> str:
@@ -121,31 +163,141 @@ def _given(variable: str) -> str | None:
     return value
 
 
+def convert(
+    docx_paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    pdfa: bool = False,
+    fonts: Path | None = None,
+    jobs: int = 1,
+    pool: Pool | None = None,
+) -> Conversion:
+    """``convert_to_pdf``, and which faces of the documents were drawn with a stand-in."""
+    folder = fonts_folder(fonts)
+    pdfs = convert_to_pdf(docx_paths, out_dir, pdfa=pdfa, fonts=folder, jobs=jobs, pool=pool)
+    with tempfile.TemporaryDirectory(prefix="reportgen-fonts-") as work:
+        found = substitutions([Path(p) for p in docx_paths], write_conf(Path(work), folder))
+    return Conversion(tuple(pdfs), found)
+
+
 def convert_to_pdf(
-    docx_paths: Sequence[Path], out_dir: Path, *, pdfa: bool = False, timeout: float = 180.0
+    docx_paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    pdfa: bool = False,
+    timeout: float = 180.0,
+    fonts: Path | None = None,
+    jobs: int = 1,
+    pool: Pool | None = None,
 ) -> list[Path]:
-    """Convert every .docx in ONE LibreOffice run; return ``out_dir/<stem>.pdf`` for each."""
+    """Convert every .docx; return ``out_dir/<stem>.pdf`` for each. Up to ``jobs``
+    LibreOffice workers share the files (or the warm ``pool`` given, whose fonts are its
+    own); ``fonts``: a folder of fonts to draw in preference to the substitutes (default:
+    $REPORTGEN_FONTS); ``timeout``: seconds for one document (a worker's whole share when
+    there is no UNO bridge)."""
     sources = [Path(p) for p in docx_paths]
     _check_sources(sources)
     program = soffice()
+    folder = fonts_folder(fonts)
     with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as work:
-        produced = Path(work) / "out"
-        profile = write_profile(Path(work) / "profile")
-        command = [
-            program,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            PDFA_FILTER if pdfa else PDF_FILTER,
-            "--outdir",
-            str(produced),
-            *(str(p.resolve()) for p in sources),
+        produced = Path(work) / "out"  # made by LibreOffice, or for the workers
+        todo = [
+            Job(p.resolve(), produced / (p.stem + ".pdf"), pdfa, turns_autospace_off(p))
+            for p in sources
         ]
-        detail = _run(command, timeout, sources)
-        made = [_produced(produced / (p.stem + ".pdf"), p, detail) for p in sources]
+        if pool is not None:
+            produced.mkdir()
+            failures = pool.convert(todo)
+        else:
+            failures = _convert_here(program, todo, jobs, folder, Path(work), timeout)
+        if failures:
+            raise _not_converted(failures, timeout)
+        made = [
+            _produced(job.target, source, "") for job, source in zip(todo, sources, strict=True)
+        ]
         return _move_all(made, out_dir)
+
+
+def _convert_here(
+    program: str, todo: list[Job], jobs: int, fonts: Path | None, work: Path, timeout: float
+) -> list[Failure]:
+    """Convert ``todo`` with workers started for it: warm UNO workers where a Python here can
+    import uno, else one LibreOffice run per worker's share (``office.oneshot``)."""
+    size = max(1, min(jobs, len(todo)))
+    pool = workers(size, fonts=fonts, timeout=timeout, work=work, program=program)
+    if pool is not None:
+        with pool:
+            todo[0].target.parent.mkdir(exist_ok=True)
+            return pool.convert(todo)
+    env = dict(os.environ, FONTCONFIG_FILE=str(write_conf(work, fonts)))
+    profiles = itertools.count()
+    return convert_shares(
+        program, todo, size, lambda: write_profile(work / f"profile-{next(profiles)}"), env, timeout
+    )
+
+
+def workers(
+    size: int,
+    *,
+    fonts: Path | None = None,
+    timeout: float = 180.0,
+    work: Path | None = None,
+    program: str | None = None,
+) -> Pool | None:
+    """Up to ``size`` warm LibreOffice workers (each with its own profile, started on first
+    use, replaced when one hangs or dies), or None when no Python here can ``import uno`` or
+    $REPORTGEN_UNO_PYTHON is ``off``. Close it (``with``) to end them all."""
+    program = program or soffice()
+    python = None if _uno_off() else uno_python(program)
+    if python is None:
+        return None
+    own = work is None
+    folder = Path(tempfile.mkdtemp(prefix="reportgen-office-")) if work is None else work
+    env = dict(os.environ, FONTCONFIG_FILE=str(write_conf(folder, fonts_folder(fonts))))
+    launches = itertools.count()
+
+    def launch(_index: int) -> Worker:
+        profile = write_profile(folder / f"worker-{next(launches)}")
+        return Worker(bridge_command(python, program, profile), env)
+
+    cleanup = (lambda: shutil.rmtree(folder, ignore_errors=True)) if own else None
+    return Pool(size, launch, timeout, cleanup)
+
+
+def _uno_off() -> bool:
+    return os.environ.get("REPORTGEN_UNO_PYTHON", "").strip().lower() in ("off", "0", "no")
+
+
+def _not_converted(failures: list[Failure], timeout: float) -> ConversionError:
+    """The error for the documents that got no PDF, each named with its reasons."""
+    if all("did not finish" in r or "no answer" in r for f in failures for r in f.reasons):
+        return ConversionError(
+            _(
+                "LibreOffice did not finish within {seconds} seconds; no PDF was written "
+                "for {files}."
+            ),
+            seconds=int(timeout),
+            files=", ".join(str(f.job.source) for f in failures),
+        )
+    return ConversionError(
+        _("LibreOffice wrote no PDF for {file}: {detail}"),
+        file=", ".join(str(f.job.source) for f in failures),
+        detail="; ".join(dict.fromkeys(r for f in failures for r in f.reasons)),
+    )
+
+
+# Word's settings for the gap between East Asian text and Latin letters (DE) or digits (DN),
+# turned off; LibreOffice has one setting for both.
+_AUTOSPACE_OFF = re.compile(rb'<w:autoSpaceD[EN]\b[^>]*w:val="(?:0|false|off)"')
+
+
+def turns_autospace_off(docx: Path) -> bool:
+    """Whether the styles of ``docx`` turn off Word's gap between 汉字 and digits or letters."""
+    try:
+        with zipfile.ZipFile(docx) as package:
+            return bool(_AUTOSPACE_OFF.search(package.read("word/styles.xml")))
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
 
 
 def write_profile(profile: Path) -> Path:
@@ -180,45 +332,6 @@ def _check_sources(sources: list[Path]) -> None:
                 _("Two files are named {name}; their PDFs would overwrite each other."),
                 name=stem + ".docx",
             )
-
-
-def _run(command: list[str], timeout: float, sources: list[Path]) -> str:
-    """Run LibreOffice with the shipped fonts; its last output line, for error messages."""
-    env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf()))
-    process = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # so that a timeout ends LibreOffice and its children
-    )
-    try:
-        output, _unused = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(process)
-        raise ConversionError(
-            _(
-                "LibreOffice did not finish within {seconds} seconds; no PDF was written "
-                "for {files}."
-            ),
-            seconds=int(timeout),
-            files=", ".join(str(p) for p in sources),
-        ) from None
-    except BaseException:
-        _kill(process)  # Ctrl-C or SIGTERM: LibreOffice must not outlive us
-        raise
-    lines = output.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else f"exit code {process.returncode}"
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """End ``process`` and everything it started."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (AttributeError, ProcessLookupError, PermissionError):
-        process.kill()
-    process.communicate()  # reap it and close its pipes
 
 
 def _produced(produced: Path, source: Path, detail: str) -> Path:
@@ -292,8 +405,17 @@ def _move_all(made: list[Path], out_dir: Path) -> list[Path]:
 
 def preview(path: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
     """PNG pages of a .pdf, or of a .docx (converted to PDF in a temporary folder first)."""
+    return list(render_pages(path, out_dir, dpi).outputs)
+
+
+def render_pages(
+    path: Path, out_dir: Path, dpi: int = 80, *, fonts: Path | None = None
+) -> Conversion:
+    """``preview``, with ``fonts`` for a .docx, and which of its faces were drawn with a
+    stand-in."""
     if sniff(path) in (PDF, MISSING):
-        return preview_pages(path, out_dir, dpi)
+        return Conversion(tuple(preview_pages(path, out_dir, dpi)))
     with tempfile.TemporaryDirectory(prefix="reportgen-preview-") as work:
-        [pdf] = convert_to_pdf([path], Path(work))
-        return preview_pages(pdf, out_dir, dpi)
+        converted = convert([path], Path(work), fonts=fonts)
+        pages = preview_pages(converted.outputs[0], out_dir, dpi)
+        return Conversion(tuple(pages), converted.substitutions)

@@ -52,7 +52,7 @@ def serve(
 
     refuse_taken_port(host, port)
     token = None if is_local(host) else secrets.token_urlsafe(24)
-    settings = replace(Settings(), templates=templates, token=token)
+    settings = replace(Settings(), templates=templates, token=token, warm=True)
     app = create_app(settings)
     url = start_url(host, port, token)
     if token:
