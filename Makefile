@@ -36,6 +36,7 @@ bench: $(STAMP)  ## speed figures as ratios against a baseline measured in the s
 template: $(STAMP)  ## regenerate the Word template of every shipped kind (one generator)
 	$(BIN)/python tools/make_template.py templates/letter/template.docx
 	$(BIN)/python tools/make_template.py templates/annual-report/template.docx
+	$(BIN)/python tools/make_template.py templates/annual-free/template.docx
 
 example: $(STAMP)  ## regenerate the example workbooks (the 2018 letter; the fictional annual report)
 	$(BIN)/python tools/make_example.py inputs/sources/letter-2018.txt $(EXAMPLE)

@@ -163,7 +163,7 @@ def test_templates_lists_bare_and_with_list() -> None:
     code, out, _err = run("templates")
     assert code == 0
     assert (
-        out.splitlines()[0]
+        out.splitlines()[1]
         == "annual-report  报告：年度法治政府建设情况（五部分，GB/T 9704-2012 报告）"
     )
     assert run("templates", "list")[1] == out
@@ -203,8 +203,9 @@ def test_templates_lint_exit_codes_and_the_place_named(tmp_path: Path) -> None:
     last = len(document.paragraphs)
     assert (
         f"  错误 {folder / 'template.docx'}:{last}: “{{{{ fields.contatc }}}}”：fields.contatc "
-        "不是 schema.toml 中的项目（项目：classification, closing, doc_number, intro, issuer, "
-        "recipient, retention, signature_date, title, year）。"
+        "不是 schema.toml 中的项目（项目：approval_date, approver, classification, closing, "
+        "doc_number, draft_date, drafter, intro, issuer, recipient, retention, review_date, "
+        "reviewer, signature_date, title, year）。"
     ) in out.splitlines()
     assert out.strip().endswith("1 个错误，0 个警告")
 
@@ -247,8 +248,9 @@ def test_templates_lint_json_gives_each_finding_with_its_line(tmp_path: Path) ->
             "line": len(document.paragraphs),
             "code": "unknown-field",
             "message": "“{{ fields.contatc }}”：fields.contatc 不是 schema.toml 中的项目（项目："
-            "classification, closing, doc_number, intro, issuer, recipient, retention, "
-            "signature_date, title, year）。",
+            "approval_date, approver, classification, closing, doc_number, draft_date, drafter, "
+            "intro, issuer, recipient, retention, review_date, reviewer, signature_date, title, "
+            "year）。",
             "hint": "",
         }
     ]
@@ -314,7 +316,8 @@ def test_import_reports_unplaced_lines(tmp_path: Path) -> None:
     source.write_text(
         "单位：\n开头。\n一、附录\n文字。\n特此函告。\n某单位\n2019年1月2日\n", "utf-8"
     )
-    code, out, _err = run("import", str(source))
+    # under the letter (without -t, the free-headings kind would keep 一、附录 as a heading)
+    code, out, _err = run("import", str(source), "-t", "letter")
     assert code == 0
     assert "2 行内容无法归入任何部分，已放在工作表“未识别内容”：请移到相应位置后删除该表。" in out
     assert (tmp_path / "odd.xlsx").exists()

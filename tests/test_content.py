@@ -128,7 +128,7 @@ def test_content_warnings_name_their_cells(edited: Callable[..., Path]) -> None:
             ("主要工作", "D2"): "强化组织领导，",
             ("主要工作", "D3"): "提早谋划部署。年初开始部署",
             ("主要工作", "E12"): SHARE_2018.replace("98%", "89%"),
-            ("基本信息", "B8"): "2017年,我局紧扣工作要点。",
+            ("基本信息", "B8"): "2017年,我局紧扣工作要点。现函告如下：",
         }
     )
     result = validate(path)

@@ -59,7 +59,9 @@ def test_fix_through_the_cli(messy: Path, tmp_path: Path) -> None:
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[-2] == "0 个错误，3 个警告"
-    assert lines[-1] == f"已写出 {target}：修正了 3 个单元格（标点全半角、空格）。"
+    assert (
+        lines[-1] == f"已写出 {target}：修正了 3 个单元格（标点全半角、空格、标题前手写的编号）。"
+    )
 
 
 def test_fix_refuses_to_overwrite_without_force(messy: Path, tmp_path: Path) -> None:

@@ -110,7 +110,9 @@ def test_unknown_kind_is_found_at_its_line(tmp_path: Path) -> None:
     old = 'kind = "points"\nrequired = false'
     [(line, text)] = _problems(tmp_path, old, old.replace('"points"', '"pionts"'))
     assert line == _line_of("annual-report", 'kind = "points"', nth=4)
-    assert text == "Part 'other' has unknown kind 'pionts' (known: data, sections, points)."
+    assert (
+        text == "Part 'other' has unknown kind 'pionts' (known: data, sections, points, headings)."
+    )
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_list_names_each_shipped_template_with_its_description() -> None:
     assert list_text(shipped_templates()).splitlines() == [
+        "annual-free    报告：年度法治政府建设情况（自定标题）",
         "annual-report  报告：年度法治政府建设情况（五部分，GB/T 9704-2012 报告）",
         "letter         函告：年度法治政府建设工作情况（GB/T 9704-2012 函）",
     ]

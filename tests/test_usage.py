@@ -44,7 +44,7 @@ def test_english_is_clicks_own() -> None:
         (["validate", "--bogus", "x.xlsx"], "没有 '--bogus' 这个选项。"),
         (
             ["build", "x.xlsx", "--tempalte", "letter"],
-            "没有 '--tempalte' 这个选项。是否想用 '--seal', '--template'？",
+            "没有 '--tempalte' 这个选项。是否想用 '--html', '--seal', '--template'？",
         ),
         (["valdate", "x.xlsx"], "没有 'valdate' 这个命令。是否想用 'validate'？"),
         (["templates", "bogus"], "没有 'bogus' 这个命令。"),

@@ -18,12 +18,18 @@ def check_sections(checker: Checker, parts: list[CheckedParagraph]) -> None:
     headings = [p for p in parts if p.role == "一级标题"]
     titles = [PART_HEADING.sub("", p.text.strip()).rstrip("。．. ") for p in headings]
     _check_numbering(checker, headings)
-    specs = checker.schema.parts
+    specs = _fixed_parts(checker)
     indexes = [_part_index(specs, t) for t in titles]
     found = [i for i in indexes if i is not None]
     _check_required(checker, list(zip(headings, indexes, strict=True)), found)
     if found != sorted(found):
         _report_order(checker, titles)
+
+
+def _fixed_parts(checker: Checker) -> tuple[Any, ...]:
+    """The schema's parts with fixed titles: a free-headings part (kind headings) has its
+    headings in the data, so any level-1 heading may be one of its."""
+    return tuple(spec for spec in checker.schema.parts if spec.kind != "headings")
 
 
 def _check_numbering(checker: Checker, headings: list[CheckedParagraph]) -> None:
@@ -46,7 +52,7 @@ def _check_required(
 ) -> None:
     """Every part the schema requires is among the ``found`` ones (indexes of its parts);
     ``headings`` are the level-1 headings with the schema part each one is."""
-    specs = checker.schema.parts
+    specs = _fixed_parts(checker)
     for index, spec in enumerate(specs):
         if spec.required and index not in found:
             checker.add(
@@ -61,7 +67,7 @@ def _check_required(
 
 def _report_order(checker: Checker, titles: list[str]) -> None:
     """One finding: the schema's parts found, in the document's order and in the schema's."""
-    specs = checker.schema.parts
+    specs = _fixed_parts(checker)
     checker.add(
         "section-order",
         _("The parts are not in the template's order: {found}."),

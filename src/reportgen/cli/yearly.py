@@ -53,10 +53,21 @@ def import_(source: Path, output: Path | None, template: str | None, force: bool
         path=target,
         template=schema.name,
         parts=result.matched_parts,
-        total=len(schema.parts),
+        total=len(result.report.parts),  # a free-headings part counts once per heading
         sections=sections,
         points=points,
     )
+    for line, title in result.renamed:
+        say(
+            _(
+                "{place}: the heading '{heading}' was taken for the part '{title}', and the "
+                "workbook has the template's title. If they are not the same part, import "
+                "with --template annual-free to keep the document's headings as written."
+            ),
+            place=line.place,
+            heading=line.text,
+            title=title,
+        )
     if result.set_aside:
         say(
             _("Set aside {count} web-page navigation line(s), not imported: {places}"),

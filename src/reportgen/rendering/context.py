@@ -16,6 +16,7 @@ from reportgen.core.text import display_width
 from reportgen.gbt9704.grid import NO_LINE_END, NO_LINE_START, TITLE_CHARS
 from reportgen.gbt9704.numbering import chinese_number
 from reportgen.gbt9704.signature import Signature, format_date, signature
+from reportgen.gbt9704.typed import without_typed_number
 from reportgen.schema.spec import Schema
 from reportgen.schema.titles import placeholders
 
@@ -184,24 +185,28 @@ def sentence(text: str) -> str:
 
 
 def _part(number: int, part: Part) -> PartContext:
-    heading = f"{chinese_number(number)}、{part.title}"
+    heading = f"{chinese_number(number)}、{without_typed_number(part.title)}"
     if part.sections:
         paragraphs = tuple(_section(i, s) for i, s in enumerate(part.sections, start=1))
+        # A free heading's lead (自定标题 sheets) is its own paragraph before （一）.
+        paragraphs = ((Paragraph("", part.lead),) if part.lead else ()) + paragraphs
     else:
         paragraphs = (Paragraph("", part.lead + _points(part.points)),)
     return PartContext(heading, paragraphs)
 
 
 def _section(number: int, section: Section) -> Paragraph:
-    lead = f"（{chinese_number(number)}）{sentence(section.title)}"
+    lead = f"（{chinese_number(number)}）{sentence(without_typed_number(section.title))}"
     body = section.text + _indicators(section.indicators) + _points(section.points)
     return Paragraph(lead, body)
 
 
 def _points(points: tuple[Point, ...]) -> str:
-    """一是强化组织领导。贯彻落实……二是……: the points run together in one paragraph."""
+    """一是强化组织领导。贯彻落实……二是……: the points run together in one paragraph. A
+    number typed before a title (一是, 1. …) is left out: validation warned about it."""
     return "".join(
-        f"{chinese_number(i)}是{sentence(p.title)}{p.body}" for i, p in enumerate(points, start=1)
+        f"{chinese_number(i)}是{sentence(without_typed_number(p.title))}{p.body}"
+        for i, p in enumerate(points, start=1)
     )
 
 

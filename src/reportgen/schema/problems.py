@@ -167,6 +167,7 @@ def _field_problems(schema: Schema) -> Iterator[_Problem]:
                 {"key": spec.key, "type": spec.type, "known": ", ".join(FIELD_TYPES)},
             )
         yield from _type_problems(spec, where)
+        yield from _order_problems(schema, spec, where)
         yield from _repeated(schema.fields[:index], spec, ("key", "label"), where)
         # An Excel list validation is one comma-separated formula of at most 255 characters.
         if spec.choices and (
@@ -186,6 +187,19 @@ def _field_problems(schema: Schema) -> Iterator[_Problem]:
                 _("Field '{key}' must be declared: reportgen needs it."),
                 {"key": needed},
             )
+
+
+def _order_problems(schema: Schema, spec: FieldSpec, where: tuple[Any, ...]) -> Iterator[_Problem]:
+    """``not_before`` on a field that is no date, or naming no other date field."""
+    dates = [f.key for f in schema.fields if f.type == "date" and f.key != spec.key]
+    if spec.not_before and (spec.type != "date" or spec.not_before not in dates):
+        yield (
+            where + ("not_before",),
+            _(
+                "not_before of '{key}' must be on a date field and name another one (dates: {known})."
+            ),
+            {"key": spec.key, "known": ", ".join(dates) or "-"},
+        )
 
 
 def _type_problems(spec: FieldSpec, where: tuple[Any, ...]) -> Iterator[_Problem]:

@@ -16,9 +16,10 @@ from reportgen.core.errors import TemplateError
 from reportgen.core.i18n import Message, _, fill
 
 # How a 基本信息 field is read, and how a part's sheet is laid out (data: 数据 rows with
-# figures; sections: （一） sections with points; points: 一是 points only).
+# figures; sections: （一） sections with points; points: 一是 points only; headings: the
+# first-level headings themselves typed in the sheet, one part of the body for each).
 FieldType = Literal["text", "date", "integer", "percent", "docnumber"]
-PartKind = Literal["data", "sections", "points"]
+PartKind = Literal["data", "sections", "points", "headings"]
 FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
 PART_KINDS: tuple[PartKind, ...] = get_args(PartKind)
 DEFAULT_TEMPLATE = "letter"
@@ -67,6 +68,9 @@ class FieldSpec:
     # False for metadata that is filed, not printed (密级, 保管期限 go to the archive's
     # metadata.json): `templates lint` then does not expect the template to show it.
     in_document: bool = True
+    # For a date field: the key of another date field it should not precede (签发日期 not
+    # before 拟稿日期); validation warns when it does.
+    not_before: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,9 @@ class PartSpec:
     ``title`` is the heading the document shows (it may use {year}, {next_year} …); ``sheet``
     is the workbook sheet, the title itself unless the schema gives a shorter name.
     ``required = false`` makes the part optional: left out of the document when its sheet is
-    empty, the other parts numbered without a gap.
+    empty, the other parts numbered without a gap. A part of kind ``headings`` stands for as
+    many numbered parts as its sheet has headings (标题); its ``title`` names it in the
+    workbook's instructions only.
     """
 
     key: str

@@ -3,7 +3,8 @@
 Half-width punctuation in Chinese text, a percentage that contradicts the counts beside it,
 a year that is not the report's, a title ending in the wrong mark. The text functions are
 pure; ``check_texts`` runs them over the cells a validation read and proposes the mechanical
-corrections (punctuation width, spaces) that ``validate --fix`` writes.
+corrections (punctuation width, spaces, a number typed before a title) that ``validate --fix``
+writes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from reportgen.core.i18n import _
 from reportgen.core.text import clean_text
+from reportgen.gbt9704.typed import typed_number, without_typed_number
 from reportgen.validation.findings import Findings, TextCell
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -264,7 +266,8 @@ def check_texts(
             _check_years(text_cell, findings, year, latest)
         if text_cell.role == "title":
             _check_title(text_cell, findings)
-        fixed = fix_punctuation(clean_text(text_cell.raw)[0])
+        _check_field_ending(text_cell, findings)
+        fixed = fix_punctuation(_printed(text_cell.role, clean_text(text_cell.raw)[0]))
         if isinstance(text_cell.raw, str) and fixed != text_cell.raw:
             fixes[(text_cell.sheet, text_cell.cell)] = fixed
     return fixes
@@ -285,8 +288,13 @@ def _check_length(cell: TextCell, findings: Findings, limit: int) -> None:
         )
 
 
+def _printed(role: str, text: str) -> str:
+    """The text as the document prints it: a title without the number typed at its start."""
+    return without_typed_number(text) if role == "title" else text
+
+
 def _check_width(cell: TextCell, findings: Findings) -> None:
-    marks = half_width_marks(cell.text)
+    marks = half_width_marks(_printed(cell.role, cell.text))
     if marks:
         findings.warning(
             "half-width-punctuation",
@@ -336,6 +344,7 @@ def _check_years(cell: TextCell, findings: Findings, year: int, latest: int | No
 
 
 def _check_title(cell: TextCell, findings: Findings) -> None:
+    _check_typed_number(cell, findings)
     mark = title_ending(cell.text)
     if mark:
         findings.warning(
@@ -353,4 +362,56 @@ def _check_title(cell: TextCell, findings: Findings) -> None:
             _("Keep only the title here; the text after its 。 belongs in the content column."),
             sheet=cell.sheet,
             cell=cell.cell,
+        )
+
+
+def _check_typed_number(cell: TextCell, findings: Findings) -> None:
+    """A warning for numbering typed at the start of a title (一是, （一）, 1. …): reportgen
+    numbers titles itself, so the document leaves the typed number out."""
+    number = typed_number(cell.text).strip()
+    if number:
+        findings.warning(
+            "typed-numbering",
+            _(
+                "The title starts with the number '{number}' typed by hand; reportgen numbers "
+                "titles itself, so the document leaves '{number}' out."
+            ),
+            _(
+                "Delete '{number}' from the start of the cell, or let `reportgen validate "
+                "WORKBOOK.xlsx --fix OUT.xlsx` do it."
+            ),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            number=number,
+        )
+
+
+# The fields whose ending the body depends on: 开头 leads into the body with its colon
+# (……现将有关情况报告如下：), 结束语 is a sentence of its own (特此函告。).
+_ENDINGS = {"field:intro": "：:", "field:closing": "。！"}
+
+
+def _check_field_ending(cell: TextCell, findings: Findings) -> None:
+    """A warning for a 开头 that does not end in its colon or a 结束语 without its 。."""
+    endings = _ENDINGS.get(cell.role)
+    if endings is None or cell.text.endswith(tuple(endings)):
+        return
+    if cell.role == "field:intro":
+        findings.warning(
+            "intro-no-colon",
+            _("{label} does not end in '：', so it does not lead into the body."),
+            _("End it as the body's lead-in does, such as 现将有关情况报告如下："),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            label=cell.label,
+        )
+    else:
+        findings.warning(
+            "closing-no-stop",
+            _("{label} '{value}' does not end in 。."),
+            _("Add 。 at the end, as in 特此函告。"),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            label=cell.label,
+            value=cell.text,
         )

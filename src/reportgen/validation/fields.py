@@ -10,8 +10,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from reportgen.core.i18n import _
+from reportgen.core.i18n import Message, _
 from reportgen.core.text import clean_text
+from reportgen.gbt9704.signature import format_date
 from reportgen.schema.spec import FieldSpec, Schema
 from reportgen.validation.cells import (
     find_sheet,
@@ -27,6 +28,17 @@ from reportgen.workbook.read import Cell, SheetData, WorkbookData
 _DATE_TEXT = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
 
 
+# The code of the warning for a typed 发文字号: the build drops it, since the build itself says
+# whether the document shows the number (structure.not_shown).
+DOC_NUMBER_LETTERHEAD = "doc-number-letterhead"
+# A date in Chinese numerals, as 成文日期 is printed: 二〇一九年十二月五日. The year's digits
+# are written with 〇, ○ (the circle typed for 〇) or 零 for zero; month and day count with 十.
+_COUNT_DIGITS = "〇一二三四五六七八九"
+_YEAR_DIGITS = {c: i for i, c in enumerate(_COUNT_DIGITS)} | {"○": 0, "零": 0}
+_COUNT = "(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_CHINESE_DATE = re.compile(
+    rf"^([〇一二三四五六七八九○零]{{4}})\s*年\s*({_COUNT})\s*月\s*({_COUNT})\s*日$"
+)
 _DOC_NUMBER = re.compile(r"^\S+〔(\d{4})〕([1-9]\d*)号$")
 
 
@@ -43,7 +55,64 @@ def read_info(data: WorkbookData, schema: Schema, findings: Findings) -> dict[st
         value = _field_in_row(spec, rows.get(spec.label), sheet.name, findings)
         if value is not None:
             info[spec.key] = value
+    _check_date_near_year(info, schema, rows, sheet.name, findings)
+    _check_doc_number_printed(info, schema, rows, sheet.name, findings)
     return info
+
+
+def _value_cell(schema: Schema, key: str, rows: dict[str, tuple[Cell, ...]]) -> tuple[str, str]:
+    """The label of field ``key`` and the reference of its value cell (column B)."""
+    label = next(f.label for f in schema.fields if f.key == key)
+    return label, f"B{row_number(rows[label][0].ref)}"
+
+
+def _check_date_near_year(
+    info: dict[str, Any],
+    schema: Schema,
+    rows: dict[str, tuple[Cell, ...]],
+    sheet: str,
+    findings: Findings,
+) -> None:
+    """A warning for a 成文日期 outside the 年度 and the year after (a report on 2019 is
+    signed in 2019 or 2020): 2029年12月5日 for 2019 is a typing slip."""
+    date, year = info.get("signature_date"), info.get("year")
+    if not isinstance(date, dt.date) or not isinstance(year, int) or year <= date.year <= year + 1:
+        return
+    label, ref = _value_cell(schema, "signature_date", rows)
+    findings.warning(
+        "date-far-from-year",
+        _("{label} {date} is far from the report's year {year}."),
+        _("A report on {year} is signed in {year} or {next}; check the year of the date."),
+        sheet=sheet,
+        cell=ref,
+        label=label,
+        date=format_date(date),
+        year=year,
+        next=year + 1,
+    )
+
+
+def _check_doc_number_printed(
+    info: dict[str, Any],
+    schema: Schema,
+    rows: dict[str, tuple[Cell, ...]],
+    sheet: str,
+    findings: Findings,
+) -> None:
+    """A warning for a typed 发文字号: the plain 函 has no place for it, only the 信函格式
+    first page (build --letterhead, rendering/letterhead) prints it."""
+    if not info.get("doc_number"):
+        return
+    label, ref = _value_cell(schema, "doc_number", rows)
+    findings.warning(
+        DOC_NUMBER_LETTERHEAD,
+        _("{label} '{value}' is printed only on the 信函格式 first page, not in the plain letter."),
+        _("Build with `reportgen build --letterhead` to print it, or leave {label} empty."),
+        sheet=sheet,
+        cell=ref,
+        label=label,
+        value=info["doc_number"],
+    )
 
 
 def _rows_by_label(sheet: SheetData) -> dict[str, tuple[Cell, ...]]:
@@ -116,7 +185,22 @@ def _parse_text(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> 
 def _parse_integer(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> int | None:
     number = whole_number(cell.value)
     low, high = spec.minimum, spec.maximum
-    if number is None or (low is not None and number < low) or (high is not None and number > high):
+    if number is not None and (
+        (low is not None and number < low) or (high is not None and number > high)
+    ):
+        findings.error(
+            "integer-out-of-range",
+            _("{label} {value} is out of range: it must be {range}."),
+            _("Type a number {range}, such as {example}."),
+            sheet=sheet,
+            cell=cell.ref,
+            label=spec.label,
+            value=number,
+            range=_range_text(low, high),
+            example=spec.example,
+        )
+        return None
+    if number is None:
         findings.error(
             "not-integer",
             _("{label} must be a whole number, found '{value}'."),
@@ -129,6 +213,15 @@ def _parse_integer(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) 
         )
         return None
     return number
+
+
+def _range_text(low: int | None, high: int | None) -> Message:
+    """A field's allowed range in words: from 2019 to 2100, at least 2019, at most 2100."""
+    if low is not None and high is not None:
+        return Message(_("from {low} to {high}"), {"low": low, "high": high})
+    if low is not None:
+        return Message(_("at least {low}"), {"low": low})
+    return Message(_("at most {high}"), {"high": high})
 
 
 def _parse_date(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> dt.date | None:
@@ -152,13 +245,34 @@ def parse_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    match = _DATE_TEXT.match(clean_text(value)[0])
-    if not match:
+    text = clean_text(value)[0]
+    match = _DATE_TEXT.match(text)
+    numbers = [int(g) for g in match.groups()] if match else _chinese_date(text)
+    if numbers is None:
         return None
     try:
-        return dt.date(*(int(g) for g in match.groups()))
+        return dt.date(*numbers)
     except ValueError:
         return None
+
+
+def _chinese_date(text: str) -> list[int] | None:
+    """Year, month and day of a date in Chinese numerals (二〇一九年十二月五日), or None."""
+    match = _CHINESE_DATE.match(text)
+    if not match:
+        return None
+    year = int("".join(str(_YEAR_DIGITS[c]) for c in match.group(1)))
+    return [year, _chinese_count(match.group(2)), _chinese_count(match.group(3))]
+
+
+def _chinese_count(numeral: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31 (the pattern allows only these shapes)."""
+    tens, ten, ones = numeral.rpartition("十")
+    if not ten:
+        return _COUNT_DIGITS.index(ones)
+    return (_COUNT_DIGITS.index(tens) if tens else 1) * 10 + (
+        _COUNT_DIGITS.index(ones) if ones else 0
+    )
 
 
 def _parse_docnumber(spec: FieldSpec, cell: Cell, sheet: str, findings: Findings) -> str | None:

@@ -1,7 +1,8 @@
 """``validate --fix`` (自动修正): a corrected copy of the workbook for the mechanical problems.
 
 Only what needs no judgement is corrected: spaces, line breaks and invisible characters that
-cleaning removes, and half-width , : ; ( ) in Chinese text made full-width. The input is
+cleaning removes, half-width , : ; ( ) in Chinese text made full-width, and a number typed
+before a title (一是, （一）, 1. …: gbt9704.typed), which reportgen adds itself. The input is
 never touched: the copy goes to another file, which is not overwritten without ``force``.
 """
 

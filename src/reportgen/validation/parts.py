@@ -75,7 +75,7 @@ def _read_kind(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findin
 def _read_data_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
     """A 基本数据-style part: subsections of text (several rows are joined) or indicator rows."""
     sections = []
-    for number, group in group_by_number(rows, "section_no", sheet, findings):
+    for number, group in group_by_number(rows, "section_no", sheet, findings, join=True):
         title = _section_title(number, group, sheet, findings)
         text = "".join(read_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
         indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
@@ -101,7 +101,7 @@ def _read_sections_part(
     row that left it empty (a bad 要点序, an empty 导语 row).
     """
     sections = []
-    for number, group in group_by_number(rows, "section_no", sheet, findings):
+    for number, group in group_by_number(rows, "section_no", sheet, findings, join=True):
         title = _section_title(number, group, sheet, findings)
         leads = [r for r in group if _is_lead(r)]
         text = _section_lead(number, leads, sheet, findings)
@@ -285,22 +285,35 @@ def _indicator(row: PartRow, sheet: str, findings: Findings) -> Indicator | None
             for cell in figures:
                 findings.use(sheet, cell.ref)
         return None
-    current = _number(row.get("current"), sheet, findings, required=True)
-    previous = _number(row.get("previous"), sheet, findings, required=False)
+    current = _number(row, "current", sheet, findings, required=True)
+    previous = _number(row, "previous", sheet, findings, required=False)
     unit = read_text(row.get("unit"), sheet, findings, "body", "单位")
     if current is None:
         return None
     return Indicator(name=name, current=current, previous=previous, unit=unit)
 
 
-def _number(cell: Cell, sheet: str, findings: Findings, required: bool) -> float | int | None:
+def _number(
+    row: PartRow, key: str, sheet: str, findings: Findings, required: bool
+) -> float | int | None:
     """A number from a numeric cell or digits typed as text; errors at the cell otherwise."""
+    cell = row.get(key)
     findings.use(sheet, cell.ref)
     value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return int(value) if float(value).is_integer() else value
     text = clean_text(value)[0].replace(",", "")
     if not text and not required:
+        return None
+    if not text:
+        findings.error(
+            "figure-empty",
+            _("{label} is empty."),
+            _("Type the figure in digits, such as 1234, or delete the indicator row."),
+            sheet=sheet,
+            cell=cell.ref,
+            label=row.labels.get(key, key),
+        )
         return None
     try:
         number = float(text)

@@ -19,11 +19,13 @@ from reportgen.core.errors import Finding, TemplateError
 from reportgen.core.i18n import _
 from reportgen.core.model import Part, Report
 from reportgen.schema.load import builtin_template_names, load_schema
-from reportgen.schema.spec import DEFAULT_TEMPLATE, Schema, is_template_name
+from reportgen.schema.spec import DEFAULT_TEMPLATE, PartSpec, Schema, is_template_name
 from reportgen.schema.titles import fill_title, placeholders
 from reportgen.validation.content import check_texts
+from reportgen.validation.dates import check_date_order
 from reportgen.validation.fields import read_info
 from reportgen.validation.findings import Findings, TextCell
+from reportgen.validation.headings import read_headings
 from reportgen.validation.parts import read_part
 from reportgen.validation.review import check_review_marks
 from reportgen.validation.structure import (
@@ -108,7 +110,8 @@ def validate_data(data: WorkbookData, schema: Schema) -> ValidationResult:
     check_file(data, findings)
     data = _prepared(data, schema, findings)
     info = read_info(data, schema, findings)
-    parts = tuple(read_part(data, spec, schema, findings) for spec in schema.parts)
+    check_date_order(data, info, schema, findings)
+    parts = tuple(p for spec in schema.parts for p in _read_parts(data, spec, schema, findings))
     sheets = {schema.info_sheet} | {p.sheet for p in schema.parts}
     check_extra_sheets(data, sheets | {UNRECOGNISED_SHEET}, findings)
     check_review_marks(data, schema, findings)
@@ -123,6 +126,15 @@ def validate_data(data: WorkbookData, schema: Schema) -> ValidationResult:
     return ValidationResult(_in_order(findings.items, data), report, fixes, tuple(findings.texts))
 
 
+def _read_parts(
+    data: WorkbookData, spec: PartSpec, schema: Schema, findings: Findings
+) -> tuple[Part | None, ...]:
+    """The part a sheet gives, or the parts of a free-headings sheet (one per heading)."""
+    if spec.kind == "headings":
+        return read_headings(data, spec, schema, findings) or ()
+    return (read_part(data, spec, schema, findings),)
+
+
 def _latest_year(info: dict[str, Any], schema: Schema) -> int | None:
     """The last year the text may name without a warning: the report year, the year it is
     signed in (a report on 2023 is written in 2024), and the year after when the template
@@ -133,7 +145,8 @@ def _latest_year(info: dict[str, Any], schema: Schema) -> int | None:
     years = [year]
     if isinstance(info.get("signature_date"), dt.date):
         years.append(info["signature_date"].year)
-    if any("next_year" in placeholders(p.title) for p in schema.parts):
+    # A free heading may be the next year's plans (2024年工作打算), as {next_year} titles are.
+    if any("next_year" in placeholders(p.title) or p.kind == "headings" for p in schema.parts):
         years.append(year + 1)
     return max(years)
 
@@ -152,6 +165,7 @@ def _prepared(data: WorkbookData, schema: Schema, findings: Findings) -> Workboo
 def _report(info: dict[str, Any], parts: tuple[Part | None, ...], schema: Schema) -> Report:
     """The Report from fields and parts that were all read without error."""
     title = info.get("title") or fill_title(schema.default_title, info)
+    free = {spec.key for spec in schema.parts if spec.kind == "headings"}
     return Report(
         template=schema.name,
         issuer=info["issuer"],
@@ -165,13 +179,23 @@ def _report(info: dict[str, Any], parts: tuple[Part | None, ...], schema: Schema
         classification=info.get("classification", ""),
         retention=info.get("retention", ""),
         # An optional part left blank is not in the report, so the others number without a gap.
+        # A free heading is the office's own words, not a title pattern: it is not filled.
         parts=tuple(
-            dataclasses.replace(p, title=fill_title(p.title, info))
+            p if p.key in free else dataclasses.replace(p, title=fill_title(p.title, info))
             for p in parts
             if p is not None and not p.is_empty
         ),
-        extra={k: v for k, v in info.items() if k not in _REPORT_FIELDS},
+        extra=_extra(info, schema),
     )
+
+
+def _extra(info: dict[str, Any], schema: Schema) -> dict[str, Any]:
+    """The fields beyond the Report's own; a filed-only one (拟稿人 …) left empty is left
+    out, as when its row is missing, so a workbook reads the same with or without the row."""
+    filed = {f.key for f in schema.fields if not f.in_document}
+    return {
+        k: v for k, v in info.items() if k not in _REPORT_FIELDS and not (k in filed and v == "")
+    }
 
 
 # The fields the Report names as attributes; any other field goes to Report.extra.

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from reportgen.core.errors import Finding
 from reportgen.core.i18n import _
 from reportgen.core.text import clean_text, removed_characters
+from reportgen.gbt9704.typed import without_typed_number
 from reportgen.validation.cells import removed_warning
 from reportgen.validation.findings import Findings, TextCell
 from reportgen.workbook.layout import INSTRUCTIONS_SHEET
@@ -283,13 +284,25 @@ def not_shown(texts: Iterable[TextCell], document_text: str, file: str) -> list[
     """
     findings = Findings(file=file)
     for cell in texts:
-        if cell.text.rstrip("。：:") not in document_text:
+        text = without_typed_number(cell.text) if cell.role == "title" else cell.text
+        if text.rstrip("。：:") in document_text:
+            continue
+        if cell.role == "field:doc_number":
             findings.warning(
                 "cell-not-shown",
-                _("{label} is not in the document: the template has no place for it."),
-                _("Leave it empty, or use a template that shows it."),
+                _("{label} is not in the document: only the 信函格式 first page prints it."),
+                _("Build with `reportgen build --letterhead` to print it, or leave it empty."),
                 sheet=cell.sheet,
                 cell=cell.cell,
                 label=cell.label,
             )
+            continue
+        findings.warning(
+            "cell-not-shown",
+            _("{label} is not in the document: the template has no place for it."),
+            _("Leave it empty, or use a template that shows it."),
+            sheet=cell.sheet,
+            cell=cell.cell,
+            label=cell.label,
+        )
     return findings.items

@@ -6,6 +6,7 @@ that kind looks like. The workbook writer and the reader both take the columns f
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -109,6 +110,39 @@ KIND_COLUMNS: dict[PartKind, tuple[Column, ...]] = {
     ),
     "sections": (_SECTION_NO, _SECTION_TITLE, _POINT_NO, _POINT_TITLE, _POINT_BODY, STATUS),
     "points": (_POINT_NO, _POINT_TITLE, _POINT_BODY, STATUS),
+    "headings": (
+        Column(
+            "标题序",
+            "heading_no",
+            ORDER,
+            7,
+            "第几个一级标题：填 1、2、3……，同一标题下的各行填同一个数。"
+            "编号“一、二、”由程序生成，并与本公文其他部分连续编号。",
+        ),
+        Column(
+            "标题",
+            "heading_title",
+            TEXT,
+            30,
+            "一级标题的文字，如“坚持党的领导，压实法治建设责任”，不写“一、”。"
+            "只需在本标题第一行填写。",
+        ),
+        dataclasses.replace(
+            _SECTION_NO,
+            comment="本标题下第几节：填 1、2、3……，编号（一）（二）由程序生成。"
+            "标题下不分节、直接写“一是、二是”时不填。",
+        ),
+        _SECTION_TITLE,
+        dataclasses.replace(
+            _POINT_NO,
+            comment="第几个要点：填 1、2、3……，“一是、二是”由程序生成。"
+            f"填“{LEAD_MARKER}”的一行是导语：节序不填时是整个标题下的导语，"
+            "填了节序时是这一节的导语；文字写在要点内容里。",
+        ),
+        _POINT_TITLE,
+        _POINT_BODY,
+        STATUS,
+    ),
 }
 
 

@@ -65,8 +65,8 @@ def write_workbook(
     _write_instructions(book.active, schema)
     _write_info(book.create_sheet(schema.info_sheet), schema, report, year, marks)
     for spec in schema.parts:
-        part = _find_part(report, spec)
-        _write_part(book.create_sheet(spec.sheet), spec, part, marks)
+        parts = _find_parts(report, spec)
+        _write_part(book.create_sheet(spec.sheet), spec, parts, marks)
     if extra is not None:
         _write_extra(book.create_sheet(extra.name), extra)
     with atomic_path(path) as tmp:
@@ -102,10 +102,11 @@ def _write_extra(ws: Any, extra: ExtraSheet) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _find_part(report: Report | None, spec: PartSpec) -> Part | None:
+def _find_parts(report: Report | None, spec: PartSpec) -> tuple[Part, ...]:
+    """The report's parts from ``spec``'s sheet: one, or a free-headings sheet's several."""
     if report is None:
-        return None
-    return next((p for p in report.parts if p.key == spec.key), None)
+        return ()
+    return tuple(p for p in report.parts if p.key == spec.key)
 
 
 def _header_style(ws: Any, headers: tuple[str, ...], comments: tuple[str, ...]) -> None:
@@ -160,10 +161,16 @@ def _instruction_lines(schema: Schema) -> list[tuple[str, bool]]:
         required = "必填" if part.required else "选填，不填则正文不含这一部分"
         title = schema.readable(part.title)
         heading = f"“{title}”" if title != part.sheet else ""
-        lines.append((f"工作表“{part.sheet}”（正文第 {number} 部分{heading}，{required}）", True))
+        # After a free-headings part the number of a part depends on how many headings it has.
+        free = any(p.kind == "headings" for p in schema.parts[:number])
+        place = f"正文的一级标题{heading}" if part.kind == "headings" else f"正文一部分{heading}"
+        place = place if free else f"正文第 {number} 部分{heading}"
+        lines.append((f"工作表“{part.sheet}”（{place}，{required}）", True))
         lines.append((part.help, False))
         if part.kind == "sections":
             lines.append((SECTION_LEAD_HELP, False))
+        if part.kind == "headings":
+            lines.append((HEADINGS_HELP, False))
     return lines
 
 
@@ -172,6 +179,15 @@ SECTION_LEAD_HELP = (
     f"节标题之后、“一是”之前的文字（导语）单独填一行：节序填本节的序号，要点序填“{LEAD_MARKER}”，"
     "文字填在要点内容里，要点标题不填；每节至多一行导语，不论放在哪一行都排在各要点之前。"
     "没有要点的节只填这一行导语即可。"
+)
+
+
+# Said for every part of the headings kind: how its rows make the headings.
+HEADINGS_HELP = (
+    "每个一级标题占若干行，标题序相同：标题只在第一行填写，编号“一、二、”由程序生成，"
+    "与其他部分连续编号。标题下直接写“一是、二是”的，节序不填，要点序填 1、2、3……；"
+    f"标题下分（一）（二）节的，填节序和节标题，每节的要点照此填写。要点序填“{LEAD_MARKER}”的一行是导语："
+    "节序不填时排在标题之下、各要点之前，填了节序时排在这一节的节标题之后。"
 )
 
 
@@ -259,7 +275,7 @@ def _status_validation(cells: str) -> Any:
     return dv
 
 
-def _write_part(ws: Any, spec: PartSpec, part: Part | None, marks: Marks) -> None:
+def _write_part(ws: Any, spec: PartSpec, parts: tuple[Part, ...], marks: Marks) -> None:
     """One part sheet: header, widths, wrapping, validation, and the part's rows if any."""
     from openpyxl.styles import Alignment
 
@@ -267,7 +283,7 @@ def _write_part(ws: Any, spec: PartSpec, part: Part | None, marks: Marks) -> Non
     _header_style(ws, tuple(c.header for c in columns), tuple(c.comment for c in columns))
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width
-    rows = _part_rows(spec.kind, part, marks.carry_figures)
+    rows = _part_rows(spec.kind, parts, marks.carry_figures)
     status = PENDING if marks.review_rows else None
     for values in rows:
         padded = list(values) + [None] * (len(columns) - 1 - len(values))
@@ -328,8 +344,13 @@ def _point_no_validation(letter: str) -> Any:
     )
 
 
-def _part_rows(kind: str, part: Part | None, carry: bool = False) -> list[tuple[CellValue, ...]]:
+def _part_rows(
+    kind: str, parts: tuple[Part, ...], carry: bool = False
+) -> list[tuple[CellValue, ...]]:
     """The data rows of a part sheet, in its kind's column order."""
+    if kind == "headings":
+        return [row for n, p in enumerate(parts, start=1) for row in _heading_rows(n, p)]
+    part = parts[0] if parts else None
     if kind == "points":
         lead = part.lead if part else None
         points = part.points if part else ()
@@ -349,6 +370,17 @@ def _section_rows(number: int, section: Section) -> list[tuple[CellValue, ...]]:
     rows: list[tuple[CellValue, ...]] = [(LEAD_MARKER, None, section.text)] if section.text else []
     rows += [(n, p.title, p.body) for n, p in enumerate(section.points, start=1)]
     return [(number, section.title if i == 0 else None, *row) for i, row in enumerate(rows)]
+
+
+def _heading_rows(number: int, part: Part) -> list[tuple[CellValue, ...]]:
+    """Rows of one heading of a free-headings sheet: its 导语 row, then its points or the rows
+    of its sections; the heading's title only on the first row."""
+    rows: list[tuple[CellValue, ...]] = (
+        [(None, None, LEAD_MARKER, None, part.lead)] if part.lead else []
+    )
+    rows += [(None, None, n, p.title, p.body) for n, p in enumerate(part.points, start=1)]
+    rows += [row for n, s in enumerate(part.sections, start=1) for row in _section_rows(n, s)]
+    return [(number, part.title if i == 0 else None, *row) for i, row in enumerate(rows)]
 
 
 def _data_rows(part: Part, carry: bool) -> list[tuple[CellValue, ...]]:

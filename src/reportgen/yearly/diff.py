@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -116,17 +116,40 @@ def _report(path: Path, template: str | None) -> tuple[Report, Schema]:
 def compare(old: Report, new: Report, schema: Schema) -> list[Change]:
     """The changes from ``old`` to ``new``: header fields first, then each part in order."""
     changes = _field_changes(old, new, schema)
-    old_parts = {p.key: p for p in old.parts}
     kinds = {spec.key: spec.kind for spec in schema.parts}
-    for part in new.parts:
-        before = old_parts.pop(part.key, None)
-        if before is None:
+    for before, part in _paired_parts(old.parts, new.parts, kinds):
+        if before is None and part is not None:
             changes.append(Change(ADDED, part.title, part.title, new=_part_text(part)))
-        else:
+        elif part is None and before is not None:
+            changes.append(Change(REMOVED, before.title, before.title, old=_part_text(before)))
+        elif part is not None and before is not None:
             changes.extend(_part_changes(before, part, kinds.get(part.key, "")))
-    for part in old_parts.values():
-        changes.append(Change(REMOVED, part.title, part.title, old=_part_text(part)))
     return changes
+
+
+def _paired_parts(
+    old: Sequence[Part], new: Sequence[Part], kinds: Mapping[str, str]
+) -> list[tuple[Part | None, Part | None]]:
+    """Old and new parts paired, in the new order, then the old ones left: a part of fixed
+    title by its key, a free heading (kind headings: several parts share the key) by how
+    alike its title and text are."""
+    pairs: list[tuple[Part | None, Part | None]] = []
+    left = list(old)
+    for key in dict.fromkeys(p.key for p in new):
+        before = [p for p in left if p.key == key]
+        after = [p for p in new if p.key == key]
+        if kinds.get(key) != "headings":
+            before, after = before[:1], after[:1]
+        matched = {j: i for i, j in match(before, after, _heading_texts)}
+        pairs.extend((before[matched[j]] if j in matched else None, p) for j, p in enumerate(after))
+        taken = {id(before[i]) for i in matched.values()}
+        left = [p for p in left if id(p) not in taken]
+    return pairs + [(p, None) for p in left]
+
+
+def _heading_texts(part: Part) -> Weighted:
+    """A part is compared by its heading and by all it says."""
+    return ((0.5, part.title), (0.5, _part_text(part)))
 
 
 # ---------------------------------------------------------------- text
@@ -197,9 +220,14 @@ def _field_changes(old: Report, new: Report, schema: Schema) -> list[Change]:
     """Each header field (基本信息) whose shown value differs."""
     changes = []
     for spec in schema.fields:
-        before, after = _shown(getattr(old, spec.key)), _shown(getattr(new, spec.key))
+        before, after = _shown(_field(old, spec.key)), _shown(_field(new, spec.key))
         changes.extend(_text_change(schema.info_sheet, spec.label, before, after))
     return changes
+
+
+def _field(report: Report, key: str) -> object:
+    """A field's value: a Report attribute, or one the template adds (Report.extra)."""
+    return report.extra[key] if key in report.extra else getattr(report, key, None)
 
 
 def _text_change(part: str, place: str, old: str, new: str) -> list[Change]:
@@ -221,11 +249,12 @@ def _shown(value: object) -> str:
 
 
 def _part_changes(old: Part, new: Part, kind: str) -> list[Change]:
-    """Lead, sections and bare points of one part of ``kind``."""
-    changes = _text_change(new.title, "导语", old.lead, new.lead)
-    # A section's text is its 导语 row in a sections part, so it is named as such there;
-    # in 基本数据 it is the subsection's whole text.
-    lead = LEAD_PLACE if kind == "sections" else ""
+    """Title (of a free heading), lead, sections and bare points of one part of ``kind``."""
+    changes = _text_change(new.title, "标题", old.title, new.title) if kind == "headings" else []
+    changes += _text_change(new.title, "导语", old.lead, new.lead)
+    # A section's text is its 导语 row in a sections part (and under a free heading), so it
+    # is named as such there; in 基本数据 it is the subsection's whole text.
+    lead = LEAD_PLACE if kind in ("sections", "headings") else ""
     changes.extend(_section_changes(new.title, old.sections, new.sections, lead))
     found, left_old, left_new = _points_in(new.title, "", "", old.points, new.points)
     return changes + found + _cross_moves(new.title, left_old, left_new)

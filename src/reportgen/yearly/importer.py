@@ -44,7 +44,7 @@ from reportgen.core.model import Indicator, Part, Point, Report, Section
 from reportgen.gbt9704.numbering import chinese_number
 from reportgen.schema.load import builtin_template_names, load_schema
 from reportgen.schema.spec import DEFAULT_TEMPLATE, PartSpec, Schema
-from reportgen.schema.titles import default_title
+from reportgen.schema.titles import default_title, fill_title
 from reportgen.validation.fields import parse_date
 from reportgen.workbook.layout import UNRECOGNISED_HEADERS, UNRECOGNISED_SHEET
 from reportgen.workbook.write import ExtraSheet, Marks, write_workbook
@@ -58,6 +58,7 @@ _STOP = re.compile(r"[。！？]")
 _CLOSING = re.compile(r"^(特此\S{2,4}|请\S{2,8}|此复)[。！]?$")
 _DOC_NUMBER = re.compile(r"^\S{1,12}[〔\[［(（]\d{4}[〕\]］)）]第?\d+号$")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+_PLACEHOLDER = re.compile(r"\{\w+\}")
 _ISSUER_IN_TITLE = re.compile(r"^(.{2,30}?)关于")
 _NAVIGATION = re.compile(
     r"^(>>|»|＞＞|首页|当前位置|您的位置|您现在的位置|发布时间|发布日期|信息来源|来源[:：]|"
@@ -105,7 +106,15 @@ class ImportResult:
     missing: frozenset[str]  # header fields the document did not state: left empty
     leftovers: tuple[Leftover, ...]
     set_aside: tuple[Line, ...]  # web-page navigation, not imported
-    matched_parts: int = 0
+    matched_parts: int = 0  # numbered parts of the document placed (under a part or a heading)
+    # Headings taken for a part of the template whose title reads otherwise: each heading's
+    # line and the part's title. The workbook shows the template's title, not the document's.
+    renamed: tuple[tuple[Line, str], ...] = ()
+    # Whether every numbered part was placed, in the document's order, under a heading that
+    # reads as written: then the workbook rebuilds to the document's headings.
+    faithful: bool = True
+    fixed_parts: int = 0  # numbered parts matched to a part of the template with a fixed title
+    year_fits: bool = True  # the year found is within the template's 年度 range (or unknown)
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -205,8 +214,12 @@ def best_fit(lines: Sequence[Line], schemas: Sequence[Schema]) -> tuple[ImportRe
     return best
 
 
-def _fit(result: ImportResult) -> tuple[int, int]:
-    return result.matched_parts, -len(result.leftovers)
+def _fit(result: ImportResult) -> tuple[bool, bool, int, int, int]:
+    """Better first: a kind that takes the document's year; every heading kept as written and
+    in order (a fixed kind whose parts are the document's, else a free-headings kind); then
+    parts recognised, then text placed."""
+    placed = (result.fixed_parts, result.matched_parts, -len(result.leftovers))
+    return (result.year_fits, result.faithful, *placed)
 
 
 # ---------------------------------------------------------------- text helpers
@@ -288,6 +301,7 @@ class _Reading:
     intro: list[str] = field(default_factory=list)
     leftovers: list[Leftover] = field(default_factory=list)
     set_aside: list[Line] = field(default_factory=list)
+    letterhead: list[Line] = field(default_factory=list)  # 发文机关标志 (build --letterhead)
     date: dt.date | None = None
 
     def leave(self, line: Line, reason: str, text: str | None = None) -> None:
@@ -310,19 +324,104 @@ def read_lines(lines: Sequence[Line], schema: Schema) -> ImportResult:
     body_end = _read_tail(list(lines), reading)
     blocks, first = _blocks(lines[:body_end], schema)
     _read_head(lines[:first], reading)
-    assigned = _assign(blocks, schema.parts)
-    parts = tuple(_read_part(spec, assigned.get(spec.key), reading) for spec in schema.parts)
+    assigned = _assign(blocks, _fixed(schema.parts))
+    free = _free_blocks(blocks, assigned, schema.parts)
+    parts = tuple(p for spec in schema.parts for p in _spec_parts(spec, assigned, free, reading))
+    placed = [b for b in blocks if b in assigned.values() or any(b in f for f in free.values())]
     for block in blocks:
-        if block not in assigned.values():
+        if block not in placed:
             _leave_block(block, reading)
     report, missing = _report(reading, schema, parts)
+    renamed = tuple(
+        (line, _filled(title, report)) for line, title in _renamed(assigned, schema.parts)
+    )
     return ImportResult(
         report=report,
         missing=missing,
         leftovers=tuple(sorted(reading.leftovers, key=lambda x: x.line.position)),
         set_aside=tuple(sorted(reading.set_aside, key=lambda line: line.position)),
-        matched_parts=len(assigned),
+        matched_parts=len(placed),
+        renamed=renamed,
+        faithful=len(placed) == len(blocks) and not renamed and _in_order(blocks, assigned, schema),
+        fixed_parts=len(assigned),
+        year_fits=_year_fits(report.year, schema),
     )
+
+
+def _year_fits(year: int, schema: Schema) -> bool:
+    """Whether the template's 年度 takes ``year`` (0: not found, which any template takes)."""
+    spec = schema.field("year")
+    low, high = spec.minimum, spec.maximum
+    return not year or ((low is None or year >= low) and (high is None or year <= high))
+
+
+def _fixed(specs: Sequence[PartSpec]) -> tuple[PartSpec, ...]:
+    """The parts whose titles the schema fixes (all but free-headings parts)."""
+    return tuple(spec for spec in specs if spec.kind != "headings")
+
+
+def _spec_parts(
+    spec: PartSpec,
+    assigned: dict[str, _Block],
+    free: dict[str, list[_Block]],
+    reading: _Reading,
+) -> tuple[Part, ...]:
+    """The part (or, for a free-headings part, the parts) of ``spec`` read from the blocks."""
+    if spec.kind != "headings":
+        return (_read_part(spec, assigned.get(spec.key), reading),)
+    return tuple(_read_heading(spec, block, reading) for block in free.get(spec.key, ()))
+
+
+def _free_blocks(
+    blocks: list[_Block], assigned: dict[str, _Block], specs: Sequence[PartSpec]
+) -> dict[str, list[_Block]]:
+    """The blocks no fixed part took, each under the free-headings part between the fixed
+    parts of the blocks around it; a block with no such part in its place is not taken."""
+    index = {spec.key: i for i, spec in enumerate(specs)}
+    where = {id(block): index[key] for key, block in assigned.items()}
+    free: dict[str, list[_Block]] = {}
+    before = -1
+    for n, block in enumerate(blocks):
+        if id(block) in where:
+            before = where[id(block)]
+            continue
+        if not block.lines:  # a heading with nothing under it: left, said so
+            continue
+        after = next((where[id(b)] for b in blocks[n + 1 :] if id(b) in where), len(specs))
+        spec = next(
+            (s for i, s in enumerate(specs) if before < i < after and s.kind == "headings"), None
+        )
+        if spec is not None:
+            free.setdefault(spec.key, []).append(block)
+    return free
+
+
+def _renamed(
+    assigned: dict[str, _Block], specs: Sequence[PartSpec]
+) -> tuple[tuple[Line, str], ...]:
+    """The headings taken for a part whose title reads otherwise (years and 上一/下一 aside)."""
+    titles = {spec.key: spec.title for spec in specs}
+    found = [
+        (block.heading, titles[key])
+        for key, block in assigned.items()
+        if _title_key(_PLACEHOLDER.sub("", titles[key])) != _title_key(block.title)
+    ]
+    return tuple(sorted(found, key=lambda pair: pair[0].position))
+
+
+def _filled(pattern: str, report: Report) -> str:
+    """A part title as the built document shows it (2024年度…), or the pattern if it cannot be."""
+    values = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+    try:
+        return fill_title(pattern, values) if report.year else pattern
+    except (KeyError, IndexError, ValueError):
+        return pattern
+
+
+def _in_order(blocks: list[_Block], assigned: dict[str, _Block], schema: Schema) -> bool:
+    """Whether the parts matched come in the document in the schema's order."""
+    order = [blocks.index(assigned[spec.key]) for spec in schema.parts if spec.key in assigned]
+    return order == sorted(order)
 
 
 def _read_tail(lines: list[Line], reading: _Reading) -> int:
@@ -372,15 +471,31 @@ def _read_head(lines: Sequence[Line], reading: _Reading) -> None:
             reading.set_aside.append(line)
         elif _DOC_NUMBER.match(text) and not reading.intro:
             reading.fields["doc_number"] = text
+            # Above the 发文字号 is the letterhead's 发文机关标志, not the title (build
+            # --letterhead makes it again from the issuer).
+            reading.letterhead.extend(reading.title_lines)
+            reading.title_lines = []
         elif not started and text.endswith(("：", ":")) and not _STOP.search(text):
             reading.fields["recipient"] = text.rstrip("：:")
         elif not started and not _STOP.search(text) and len(text) <= MAX_HEADING:
             reading.title_lines.append(line)
         else:
             reading.intro.append(text)
+    if _letterhead_first(reading.title_lines):
+        reading.letterhead.append(reading.title_lines.pop(0))
     for line in reading.title_lines[:-MAX_TITLE_LINES]:
         reading.leave(line, "在标题之前")
     reading.title_lines = reading.title_lines[-MAX_TITLE_LINES:]
+
+
+def _letterhead_first(lines: list[Line]) -> bool:
+    """Whether the first of the title lines is a letterhead's name: the title after it begins
+    with the same words (杭州市公安局 / 杭州市公安局关于…), as a 信函格式 letter without
+    发文字号 reads."""
+    if len(lines) < 2:
+        return False
+    first, rest = lines[0].text, "".join(line.text for line in lines[1:])
+    return len(first) >= 2 and rest.startswith(first) and rest != first
 
 
 def _blocks(lines: Sequence[Line], schema: Schema) -> tuple[list[_Block], int]:
@@ -408,7 +523,7 @@ def _heading_title(text: str, expected: int, schema: Schema) -> str | None:
         return title.rstrip("：:") if len(title) <= MAX_HEADING and not _rest else None
     # Word's automatic numbering keeps 一、 out of the text: a short line naming a part will do.
     short = len(text) <= MAX_HEADING and not _STOP.search(text) and not _SECTION.match(text)
-    if short and any(similarity(text, spec.title) >= 0.85 for spec in schema.parts):
+    if short and any(similarity(text, spec.title) >= 0.85 for spec in _fixed(schema.parts)):
         return text
     return None
 
@@ -436,9 +551,19 @@ def _title_key(text: str) -> str:
 
 
 def _assign(blocks: list[_Block], specs: Sequence[PartSpec]) -> dict[str, _Block]:
-    """Each part's block: the most alike pairs first, each used once, above the threshold."""
+    """Each part's block: the most alike pairs first, each used once, above the threshold.
+
+    Words that several of the parts' titles share (推进法治政府建设的主要 in …主要举措和成效 and
+    …主要安排) tell none of them apart, so they are set aside before comparing: otherwise a
+    heading such as 统筹推进法治政府建设 would be taken for …主要安排 on those words alone.
+    """
+    shared = _shared_words([s.title for s in specs])
     pairs = sorted(
-        ((similarity(b.title, s.title), n, s.key) for n, b in enumerate(blocks) for s in specs),
+        (
+            (_distinct_similarity(b.title, s.title, shared), n, s.key)
+            for n, b in enumerate(blocks)
+            for s in specs
+        ),
         reverse=True,
     )
     assigned: dict[str, _Block] = {}
@@ -450,8 +575,66 @@ def _assign(blocks: list[_Block], specs: Sequence[PartSpec]) -> dict[str, _Block
     return assigned
 
 
+SHARED_RUN = 4  # characters in a row that two part titles must share to be set aside
+
+
+def _shared_words(titles: Sequence[str]) -> tuple[str, ...]:
+    """The runs of characters (at least ``SHARED_RUN``) that two of ``titles`` have in common,
+    longest first."""
+    keys = [_title_key(_PLACEHOLDER.sub("", title)) for title in titles]
+    found = set()
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+            found |= {a[m.a : m.a + m.size] for m in blocks if m.size >= SHARED_RUN}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _distinct_similarity(heading: str, title: str, shared: tuple[str, ...]) -> float:
+    """``similarity`` of a heading and a part title once the words the parts share are set
+    aside from both; plain ``similarity`` when nothing, or nothing else, is left."""
+    a, b = _title_key(heading), _title_key(_PLACEHOLDER.sub("", title))
+    for words in shared:
+        a, b = _without(a, words), _without(b, words)
+    return similarity(a, b) if a and b else similarity(heading, title)
+
+
+def _without(text: str, words: str) -> str:
+    """``text`` with every run of at least ``SHARED_RUN`` characters it shares with ``words``
+    taken out (统筹推进法治政府建设 without 推进法治政府建设的主要 is 统筹)."""
+    blocks = SequenceMatcher(None, text, words, autojunk=False).get_matching_blocks()
+    keep, start = [], 0
+    for m in blocks:
+        if m.size >= SHARED_RUN:
+            keep.append(text[start : m.a])
+            start = m.a + m.size
+    return "".join(keep) + text[start:]
+
+
+def _read_heading(spec: PartSpec, block: _Block, reading: _Reading) -> Part:
+    """One free heading as written: （一） sections (the text before them is the heading's
+    lead), or a lead and 一是 points."""
+    first = next((i for i, line in enumerate(block.lines) if _first_section(line.text)), None)
+    if first is None:
+        lead, points = split_points("".join(line.text for line in block.lines))
+        return Part(key=spec.key, title=block.title, lead=lead, points=points)
+    inner = _Block(block.heading, block.title, block.lines[first:])
+    found = (_section("sections", sub, reading) for sub in _subsections(inner, reading))
+    sections = tuple(section for section in found if section is not None)
+    lead = "".join(line.text for line in block.lines[:first])
+    return Part(key=spec.key, title=block.title, lead=lead, sections=sections)
+
+
+def _first_section(text: str) -> bool:
+    """Whether ``text`` starts subsection （一）."""
+    match = _SECTION.match(text)
+    return match is not None and match.group(1) == chinese_number(1)
+
+
 def _leave_block(block: _Block, reading: _Reading) -> None:
     reason = f"标题“{block.heading.text}”不对应模板的任何部分"
+    if not block.lines:
+        reason = f"标题“{block.heading.text}”下没有文字"
     for line in (block.heading, *block.lines):
         reading.leave(line, reason)
 
