@@ -80,7 +80,7 @@ def test_archive_then_verify(example: Path, tmp_path: Path) -> None:
         "或把环境变量 REPORTGEN_SOFFICE 设为该程序的完整路径，然后重试。"
     )
     assert sorted(p.name for p in (bag / "data").iterdir()) == sorted(
-        ["example.xlsx", "metadata.json", f"{TITLE}.docx"]
+        ["example.xlsx", "metadata.json", "metadata.xml", f"{TITLE}.docx"]
     )
     assert (bag / "data" / "example.xlsx").read_bytes() == example.read_bytes()
     bagit.Bag(str(bag)).validate()  # the Library of Congress's own validation agrees
@@ -92,7 +92,7 @@ def test_archive_then_verify(example: Path, tmp_path: Path) -> None:
     assert [p.name for p in out.iterdir()] == ["2018"]  # no temporary folder left
     code, stdout, _err = run("archive", "--verify", str(bag))
     assert code == 0
-    assert stdout.strip() == f"{bag}：完整，所有校验值一致（共检查 6 个文件）。"
+    assert stdout.strip() == f"{bag}：完整，所有校验值一致（共检查 8 个文件）。"
 
 
 @pytest.mark.usefixtures("no_pdf_module")
@@ -107,12 +107,12 @@ def test_metadata_holds_the_archival_fields(edited: Callable[..., Path], tmp_pat
         }
     )
     metadata = _metadata(archive_report(path, tmp_path / "a").bag)
-    fields = {k: metadata[k] for k in ("题名", "责任者", "发文字号", "成文日期", "年度")}
+    fields = {k: metadata[k] for k in ("题名", "责任者", "文件编号", "日期", "年度")}
     assert fields == {
         "题名": TITLE,
         "责任者": "杭州市公安局",
-        "发文字号": "杭公函〔2018〕12号",
-        "成文日期": "2018-11-30",
+        "文件编号": "杭公函〔2018〕12号",
+        "日期": "2018-11-30",
         "年度": 2018,
     }
     assert (metadata["密级"], metadata["保管期限"]) == ("秘密", "定期30年")
@@ -155,12 +155,14 @@ def test_a_tampered_bag_fails_naming_the_file(example: Path, tmp_path: Path) -> 
     bag = archive_report(example, tmp_path / "a").bag
     docx = bag / "data" / f"{TITLE}.docx"
     docx.write_bytes(docx.read_bytes().replace(b"word/", b"WORD/", 1))  # same size
-    code, out, err = run("archive", "--verify", str(bag))
-    assert code == 1 and out == ""
-    assert err.strip().splitlines() == [
-        f"reportgen: {bag}: data/{TITLE}.docx: 归档后被改动：sha256 校验值不一致。",
-        f"reportgen: {bag}: data/{TITLE}.docx: SHA-256 与 metadata.json 中记录的不一致。",
-        f"reportgen: {bag}：校验失败（2 个问题）。",
+    result = CliRunner().invoke(main, ["--lang", "en", "archive", "--verify", str(bag)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [  # named by SHA-256 and SM3, in both places
+        f"reportgen: {bag}: data/{TITLE}.docx: changed since it was archived: its checksums "
+        "(sha256 / sm3) differ.",
+        f"reportgen: {bag}: data/{TITLE}.docx: its checksums (SHA-256 / SM3) differ from "
+        "metadata.json.",
+        f"reportgen: {bag}: verification failed (2 problem(s)).",
     ]
 
 

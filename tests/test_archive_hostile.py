@@ -60,7 +60,9 @@ def _append(path: Path, line: str) -> None:
     path.write_text(path.read_text("utf-8") + line + "\n", encoding="utf-8")
 
 
-METADATA_CHANGED = "data/metadata.json: changed since it was archived: its sha256 differs."
+METADATA_CHANGED = (
+    "data/metadata.json: changed since it was archived: its checksums (sha256 / sm3) differ."
+)
 
 
 @pytest.mark.parametrize("outside", ["/etc/passwd", "../../../../etc/passwd", "data/../../x"])
@@ -112,7 +114,7 @@ def test_a_manifest_line_without_a_path(bag: Path) -> None:
     assert _verify(bag) == (
         1,
         _failed(
-            "manifest-sha256.txt: line 4 is not a sha256 checksum and a file name.",
+            "manifest-sha256.txt: line 5 is not a sha256 checksum and a file name.",
             "manifest-sha256.txt: changed since it was archived: its sha256 differs.",
         ),
     )
@@ -136,7 +138,7 @@ def test_a_manifest_naming_a_file_it_may_not_list(bag: Path, path: str) -> None:
     code, lines = _verify(bag)
     assert code == 1
     assert lines[0] == (
-        f"reportgen: BAG: manifest-sha256.txt: line 4 names “{path}”, which this manifest "
+        f"reportgen: BAG: manifest-sha256.txt: line 5 names “{path}”, which this manifest "
         "may not list (outside data/ or the bag); it was not read."
     )
 

@@ -24,6 +24,7 @@ HOMES = {
     "lxml": ("wordml", "rendering", "checking"),
     "click": ("cli",),
     "bagit": ("archive",),
+    "cryptography": ("archive",),
     "babel": ("core",),
     "starlette": ("web",),
     "uvicorn": ("web",),

@@ -7,6 +7,7 @@ import dataclasses
 import io
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -442,3 +443,47 @@ def test_a_taken_port_is_said_before_any_start_line() -> None:
     assert result.stdout == ""  # no 页面地址 line for a page that never started
     assert result.stderr.startswith(f"reportgen: 无法在 127.0.0.1:{port} 上监听：")
     assert f"reportgen serve --port {port + 1}" in result.stderr
+
+
+@needs_soffice
+def test_a_warm_libreoffice_gives_the_previews_and_ends_with_the_server() -> None:
+    """With ``warm`` (as `reportgen serve` runs), the previews come from LibreOffice kept
+    running behind the UNO bridge; the same pages as a cold conversion; none left after."""
+    from reportgen.conversion import workers
+
+    probe = workers(1)
+    if probe is None:
+        pytest.skip("no Python here can import uno (Debian: apt-get install python3-uno)")
+    probe.close()
+    with TestClient(create_app(Settings(warm=True, converters=1)), base_url=LOCAL) as warm:
+        site = warm.app.state.site  # type: ignore[attr-defined]
+        for _ in range(1200):  # started in the background as the server starts
+            if site.office is not None:
+                break
+            time.sleep(0.1)
+        assert site.office is not None
+        pids = [w.process.pid for w in site.office.workers if w and w.process]
+        assert pids  # started with the server, before the first upload
+        pages = [
+            warm.post("/check", files={"workbook": upload(EXAMPLE)}).text.count(
+                'src="data:image/png;base64,'
+            )
+            for _ in range(2)
+        ]
+        assert pages[0] == pages[1] >= 2
+        assert [w.process.pid for w in site.office.workers if w and w.process] == pids  # reused
+    assert site.office is None
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
+def test_the_page_to_publish_downloads_from_the_check_page(client: TestClient) -> None:
+    page = client.post("/check", files={"workbook": upload(EXAMPLE, "法治 2018.xlsx")})
+    assert 'value="html"' in page.text
+    form = {"workbook": hidden(page.text, "workbook"), "workbook_name": "法治 2018.xlsx"}
+    got = client.post("/check/download", data={**form, "kind": "html"}, files={"x": ("", b"")})
+    assert got.status_code == 200
+    assert got.headers["content-type"].startswith("text/html")
+    assert filename(got) == "杭州市公安局关于2018年度法治政府建设工作情况的函.html"
+    text = got.content.decode("utf-8")
+    assert '<html lang="zh-CN">' in text and "<script" not in text
+    assert "<h1>杭州市公安局关于2018年度法治政府建设工作情况的函</h1>" in text

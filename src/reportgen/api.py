@@ -13,9 +13,11 @@ from pathlib import Path
 from reportgen.core.errors import Finding, Severity, ValidationFailed
 from reportgen.core.files import refuse_existing, safe_filename
 from reportgen.core.i18n import _
+from reportgen.fonts.faces import Substitution
 from reportgen.rendering.context import build_context
 from reportgen.schema.load import load_schema
 from reportgen.schema.spec import DEFAULT_TEMPLATE, Schema
+from reportgen.validation.fields import DOC_NUMBER_LETTERHEAD
 from reportgen.validation.run import ValidationResult, schema_for, validate_data, validate_file
 from reportgen.validation.structure import not_shown
 from reportgen.workbook.read import read_workbook
@@ -25,12 +27,15 @@ from reportgen.workbook.write import write_workbook
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: also a PDF (or a PDF/A-2b for archiving), the 信函格式 first page
-    (``letterhead``, GB/T 9704 §10.1), the layout for a seal (``seal``, §7.3.5.1)."""
+    (``letterhead``, GB/T 9704 §10.1), the layout for a seal (``seal``, §7.3.5.1), and the
+    office's fonts folder for the PDF (``fonts``; default: $REPORTGEN_FONTS)."""
 
     pdf: bool = False
     pdfa: bool = False
     letterhead: bool = False
     seal: bool = False
+    fonts: Path | None = None
+    html: bool = False  # also the page to publish on the website (rendering.html)
 
     @property
     def wants_pdf(self) -> bool:
@@ -44,10 +49,12 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote, and the warnings validation left standing."""
+    """What a build wrote, the warnings validation left standing, and the faces of the PDF
+    drawn with a stand-in font."""
 
     outputs: tuple[Path, ...]
     warnings: tuple[Finding, ...]
+    substitutions: tuple[Substitution, ...] = ()
 
 
 def init_workbook(
@@ -80,9 +87,10 @@ def build_report(
     from reportgen.rendering.render import render_docx  # deferred: docxtpl is slow to import
 
     if options.wants_pdf:
-        from reportgen.conversion import soffice
+        from reportgen.conversion import fonts_folder, soffice
 
-        soffice()  # no LibreOffice: stop before the .docx is written, not after
+        soffice()  # no LibreOffice or no fonts folder: stop before the .docx is written
+        fonts_folder(options.fonts)
     data = read_workbook(workbook)
     schema = schema_for(data, template)
     result = validate_data(data, schema)
@@ -93,15 +101,24 @@ def build_report(
     context = build_context(report, sealed=options.seal)
     shown = render_docx(schema, report, context, target, letterhead=options.letterhead)
     outputs = [target]
-    if options.wants_pdf:
-        from reportgen.conversion import convert_to_pdf
+    if options.html:
+        from reportgen.rendering.html import render_html
 
-        outputs += convert_to_pdf([target], target.parent, pdfa=options.pdfa)
+        outputs.append(render_html(report, context, target.with_suffix(".html")))
+    substituted: tuple[Substitution, ...] = ()
+    if options.wants_pdf:
+        from reportgen.conversion import convert
+
+        converted = convert([target], target.parent, pdfa=options.pdfa, fonts=options.fonts)
+        outputs += converted.outputs
+        substituted = converted.substitutions
     printed = [t for t in result.texts if t.role not in _metadata_roles(schema)]
-    warnings = [*result.findings, *not_shown(printed, shown, str(workbook))]
+    # validate's 发文字号 warning is for a build not yet made: not_shown says what this one printed
+    standing = [f for f in result.findings if f.code != DOC_NUMBER_LETTERHEAD]
+    warnings = [*standing, *not_shown(printed, shown, str(workbook))]
     if options.letterhead and not report.doc_number:
         warnings.append(_letterhead_without_number(schema))
-    return BuildResult(outputs=tuple(outputs), warnings=tuple(warnings))
+    return BuildResult(tuple(outputs), tuple(warnings), substituted)
 
 
 def _metadata_roles(schema: Schema) -> set[str]:
@@ -122,8 +139,16 @@ def _letterhead_without_number(schema: Schema) -> Finding:
     )
 
 
-def check_docx(path: Path, template: str | None = None) -> list[Finding]:
-    """Every GB/T 9704 finding for a .docx, against ``template`` or the one it records."""
+def check_docx(path: Path, template: str | None = None, pages: bool = False) -> list[Finding]:
+    """Every GB/T 9704 finding for a .docx, against ``template`` or the one it records;
+    with ``pages``, also those of its pages as LibreOffice renders them (背题, a page with
+    only the 落款, 22 × 28, the date's right space, page-number placement)."""
     from reportgen.checking.run import check_document  # deferred: python-docx is slow to import
 
-    return check_document(path, load_schema(template) if template else None)
+    schema = load_schema(template) if template else None
+    if not pages:
+        return check_document(path, schema)
+    from reportgen.checking.pages import check_pages, require_programs
+
+    require_programs()  # no LibreOffice or poppler: fail before anything is checked
+    return check_document(path, schema) + check_pages(path, schema)

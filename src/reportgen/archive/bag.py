@@ -1,11 +1,13 @@
 """Archive packages (归档): a BagIt bag (RFC 8493) holding one letter as sent, and its check.
 
-``archive_report`` writes ``DIR/<year>/<title>/`` with ``data/`` holding the .docx, the PDF
-(PDF/A-2b, where the PDF step is available), the source workbook byte for byte as received,
-and ``metadata.json`` with the archival fields (题名, 责任者, 发文字号, 成文日期, 年度, 页数,
-密级, 保管期限), the template and the versions that made the .docx, and every file's SHA-256.
-The letter is built from the archived copy of the workbook, so the two provably belong
-together, and with the same versions the .docx can be rebuilt byte for byte.
+``archive_report`` writes ``DIR/<year>/<title>/`` with ``data/`` holding the .docx as sent
+(plain, 信函格式 and/or laid out for a seal, as the build options ask), its PDF (PDF/A-2b,
+where the PDF step is available), the source workbook byte for byte as received, and the
+metadata (``metadata``: the GB/T 18894 elements, 业务活动, every file's SHA-256 and SM3) as
+metadata.json and metadata.xml. Beside the SHA-256 manifests, ``sm3-manifest.txt`` holds every
+payload file's SM3 (``digests``). The letter is built from the archived copy of the workbook,
+so the two provably belong together, and with the same versions the .docx can be rebuilt
+byte for byte.
 
 The bag is made in a temporary folder inside ``DIR`` and renamed into place whole; an
 existing bag is never overwritten. ``verify_bag`` (in ``verify``, importable from here too)
@@ -15,32 +17,33 @@ checks a bag, naming every file that changed, went missing or was added.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen import conversion
-from reportgen.archive.verify import (
-    CHECKSUM,
-    METADATA,
-    sha256,
+from reportgen.archive.digests import write_sm3_manifest
+from reportgen.archive.metadata import (
+    document_form,
+    metadata_record,
+    pdf_page_count,
+    versions,
+    write_metadata,
 )
+from reportgen.archive.verify import CHECKSUM
 from reportgen.core.errors import ArchiveError, Finding, ReportgenError, ValidationFailed
-from reportgen.core.filekind import DOCX, PDF, sniff
+from reportgen.core.filekind import PDF, sniff
 from reportgen.core.files import safe_filename, staging_folder, write_error
-from reportgen.core.i18n import _, fill, translate
+from reportgen.core.i18n import _, fill
 from reportgen.core.model import Report
 
+if TYPE_CHECKING:
+    from reportgen.api import BuildOptions
+
+__all__ = ["ArchiveResult", "PdfOutcome", "archive_report", "make_pdf", "pdf_page_count"]
 BAGIT_VERSION = "1.0"  # RFC 8493; bagit.py still writes 0.97, whose layout is the same
-# The root of a PDF's page tree: /Type /Pages … /Count N (or /Count first). The root holds
-# the largest count; LibreOffice writes the tree uncompressed.
-_PAGE_TREE = re.compile(
-    rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b"
-)
 
 
 @dataclass(frozen=True)
@@ -58,23 +61,31 @@ class PdfOutcome:
 
 @dataclass(frozen=True)
 class ArchiveResult:
-    """The bag written, its payload files, the PDF outcome and validation's warnings."""
+    """The bag written, its payload files, the PDF outcome, the build's warnings and the
+    form the letter was sent in (文件形式: 普通, 信函格式, 加盖印章)."""
 
     bag: Path
     files: tuple[Path, ...]
     pdf: PdfOutcome
     warnings: tuple[Finding, ...]
+    form: str = "普通"
 
 
 # ---------------------------------------------------------------- making a bag
 
 
 def archive_report(
-    workbook: Path, output_dir: Path = Path("archive"), template: str | None = None
+    workbook: Path,
+    output_dir: Path = Path("archive"),
+    template: str | None = None,
+    options: BuildOptions | None = None,
 ) -> ArchiveResult:
-    """Build ``workbook``'s letter and package it with its sources as a BagIt bag."""
+    """Build ``workbook``'s letter as sent (``options``: 信函格式, seal; a PDF/A is always
+    made) and package it with its sources and metadata as a BagIt bag."""
     from reportgen import api
 
+    options = (options or api.BuildOptions()).docx_only()
+    form = document_form(options.letterhead, options.seal)
     content = _read_source(workbook)
     staging = staging_folder(output_dir, "archive")
     try:
@@ -85,14 +96,17 @@ def archive_report(
             raise ValidationFailed(list(_as_given(result.findings, source, workbook)))
         target = bag_path(output_dir, result.report)
         _refuse_existing(target)
-        files, pdf = _payload(source, staging, template)
-        _write_metadata(staging, result.report, files, pdf, template)
-        _make_bag(staging, result.report, workbook.name)
+        files, pdf, warnings = _payload(source, staging, template, options)
+        record = metadata_record(
+            result.report, files, pdf.path, form, _context(result.report, pdf, template)
+        )
+        made = write_metadata(staging, record)
+        _make_bag(staging, result.report, workbook.name, form)
         _move_into_place(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    payload = tuple(target / "data" / f.name for f in files)
-    return ArchiveResult(target, payload, pdf, _as_given(result.findings, source, workbook))
+    payload = tuple(target / "data" / f.name for f in (*files, *made))
+    return ArchiveResult(target, payload, pdf, _as_given(warnings, source, workbook), form)
 
 
 def archived_name(workbook: Path) -> str:
@@ -134,17 +148,21 @@ def _refuse_existing(target: Path) -> None:
         )
 
 
-def _payload(source: Path, staging: Path, template: str | None) -> tuple[list[Path], PdfOutcome]:
-    """The .docx and the PDF beside the workbook copy in ``staging``; the files in order."""
+def _payload(
+    source: Path, staging: Path, template: str | None, options: BuildOptions
+) -> tuple[list[Path], PdfOutcome, list[Finding]]:
+    """The .docx as sent and its PDF beside the workbook copy in ``staging``: the files in
+    order, the PDF outcome and the build's warnings (validation's, and e.g. a 信函格式
+    letter without 发文字号)."""
     from reportgen import api
 
-    built = api.build_report(source, output_dir=staging / "build", template=template)
+    built = api.build_report(source, staging / "build", template, options)
     docx = staging / built.outputs[0].name
     os.replace(built.outputs[0], docx)
     shutil.rmtree(staging / "build")
     pdf = make_pdf(docx, staging)
     files = [docx, *([pdf.path] if pdf.path else []), source]
-    return files, pdf
+    return files, pdf, list(built.warnings)
 
 
 def make_pdf(docx: Path, out_dir: Path) -> PdfOutcome:
@@ -159,53 +177,19 @@ def make_pdf(docx: Path, out_dir: Path) -> PdfOutcome:
     return PdfOutcome(Path(made))
 
 
-def pdf_page_count(pdf: Path) -> int | None:
-    """The page count from the root of the PDF's page tree; None if it cannot be read."""
-    counts = [int(a or b) for a, b in _PAGE_TREE.findall(pdf.read_bytes())]
-    return max(counts) if counts else None
-
-
 # ---------------------------------------------------------------- metadata.json
 
 
-def _write_metadata(
-    staging: Path, report: Report, files: list[Path], pdf: PdfOutcome, template: str | None
-) -> None:
-    """metadata.json: the archival fields, what made the letter, every file's SHA-256."""
-    metadata = {
-        **archival_fields(report, pdf),
+def _context(report: Report, pdf: PdfOutcome, template: str | None) -> dict[str, Any]:
+    """What made the letter (模板, 生成软件) and the PDF outcome, for the metadata."""
+    return {
         "模板": _template_info(report, template),
-        "生成软件": _versions(),
+        "生成软件": versions(),
         "PDF": {
             "已生成": pdf.path is not None,
             "格式": "PDF/A-2b" if pdf.path else None,
             "说明": pdf.reason_text("zh") or None,
         },
-        "文件": [_file_entry(path, pdf) for path in files],
-    }
-    text = json.dumps(metadata, ensure_ascii=False, indent=2) + "\n"
-    (staging / METADATA).write_text(text, encoding="utf-8")
-
-
-def archival_fields(report: Report, pdf: PdfOutcome) -> dict[str, Any]:
-    """题名 … 保管期限: the fields an office files a document under (null when not given)."""
-    pages = pdf_page_count(pdf.path) if pdf.path else None
-    if pdf.path is None:
-        pages_note = translate(_("unknown: there is no PDF to count pages in"), "zh")
-    elif pages is None:
-        pages_note = translate(_("unknown: the PDF's page tree could not be read"), "zh")
-    else:
-        pages_note = translate(_("counted in the PDF"), "zh")
-    return {
-        "题名": report.title,
-        "责任者": report.issuer,
-        "发文字号": report.doc_number or None,
-        "成文日期": report.signature_date.isoformat(),
-        "年度": report.year,
-        "页数": pages,
-        "页数说明": pages_note,
-        "密级": report.classification or None,
-        "保管期限": report.retention or None,
     }
 
 
@@ -216,39 +200,12 @@ def _template_info(report: Report, template: str | None) -> dict[str, str]:
     return {"名称": schema.name, "版本": schema.version}
 
 
-def _versions() -> dict[str, str]:
-    """What the .docx bytes depend on: rebuild with these for the same bytes."""
-    import sys
-    import zlib
-    from importlib.metadata import version
-
-    return {
-        "reportgen": version("reportgen"),
-        "python": sys.version.split()[0],
-        "docxtpl": version("docxtpl"),
-        "python-docx": version("python-docx"),
-        "lxml": version("lxml"),
-        "zlib": zlib.ZLIB_RUNTIME_VERSION,
-    }
-
-
-def _file_entry(path: Path, pdf: PdfOutcome) -> dict[str, Any]:
-    """One file's entry in metadata.json; its role told from its bytes, not its name."""
-    kind = sniff(path)
-    role = "正文" if kind == DOCX else "PDF" if kind == PDF and path == pdf.path else "源工作簿"
-    return {
-        "路径": f"data/{path.name}",
-        "用途": role,
-        "字节数": path.stat().st_size,
-        "SHA-256": sha256(path),
-    }
-
-
 # ---------------------------------------------------------------- the bag
 
 
-def _make_bag(staging: Path, report: Report, source_name: str) -> None:
-    """Turn ``staging`` into a BagIt 1.0 bag: payload under data/, manifests, bag-info."""
+def _make_bag(staging: Path, report: Report, source_name: str, form: str) -> None:
+    """Turn ``staging`` into a BagIt 1.0 bag: payload under data/, manifests (SHA-256, and
+    SM3 in sm3-manifest.txt), bag-info."""
     import bagit
 
     _quiet(bagit)
@@ -257,16 +214,18 @@ def _make_bag(staging: Path, report: Report, source_name: str) -> None:
         "External-Description": report.title,
         "Internal-Sender-Identifier": source_name,
         "Bag-Group-Identifier": str(report.year),
-        "Bag-Software-Agent": f"reportgen {_versions()['reportgen']} (bagit.py {bagit.VERSION})",
+        "Bag-Software-Agent": f"reportgen {versions()['reportgen']} (bagit.py {bagit.VERSION})",
         "Bagging-Date": dt.date.today().isoformat(),
+        "Document-Form": form,  # 文件形式: 普通, 信函格式, 加盖印章
     }
     if report.doc_number:
         info["External-Identifier"] = report.doc_number
     try:
         bagit.make_bag(str(staging), info, checksums=[CHECKSUM])
+        write_sm3_manifest(staging)
         text = f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n"
         (staging / "bagit.txt").write_text(text, encoding="utf-8")
-        bagit.Bag(str(staging)).save()  # the tag manifest, again over the new bagit.txt
+        bagit.Bag(str(staging)).save()  # the tag manifest, over bagit.txt and sm3-manifest.txt
     except (bagit.BagError, OSError, RuntimeError) as exc:
         raise ArchiveError(
             _("{file}: the bag could not be made: {error}"), file=str(staging), error=str(exc)

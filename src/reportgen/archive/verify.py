@@ -1,5 +1,9 @@
 """Checking an archive bag (校验归档包): every file against the manifests and metadata.json.
 
+Each payload file is checked by SHA-256 (the BagIt manifest) and by SM3 (``sm3-manifest.txt``,
+see ``digests``; bags made before it have none), and against the SHA-256 and SM3 that
+metadata.json records; a changed file is one problem naming every checksum that differs.
+
 ``verify_bag`` reads the bag itself — bagit.txt, the manifests, bag-info.txt, metadata.json —
 rather than through bagit.py, so that a damaged or hand-edited bag gives one problem per file
 instead of a traceback, and so that nothing outside the bag is ever read:
@@ -10,7 +14,7 @@ instead of a traceback, and so that nothing outside the bag is ever read:
   followed or opened, and files are opened without following links;
 - every file on disk that no manifest lists is named: in ``data/``, and at the top level
   or in other folders, except the standard tag files (bagit.txt, bag-info.txt,
-  manifest-*.txt, tagmanifest-*.txt);
+  manifest-*.txt, tagmanifest-*.txt) and reportgen's sm3-manifest.txt;
 - tag files larger than ``MAX_TAG_BYTES`` are not read (only hashed).
 
 The problems come in a fixed order: links and odd files, the declaration, the manifests'
@@ -20,7 +24,6 @@ own lines, each listed file, the files no manifest lists, metadata.json, then Pa
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.archive.digests import SM3, SM3_MANIFEST, new_hash
 from reportgen.core.errors import ArchiveError
 from reportgen.core.i18n import _, fill
 
@@ -39,10 +43,12 @@ CHECKSUM = "sha256"
 # that a hostile bag cannot make --verify hold gigabytes in memory.
 MAX_TAG_BYTES = 1 << 20
 _ALGORITHMS = {"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96, "sha512": 128}
+# Hex digits per checksum, SM3 (sm3-manifest.txt, not a BagIt algorithm) included.
+_LENGTHS = {**_ALGORITHMS, SM3: 64}
 _MANIFEST = re.compile(r"(tag)?manifest-([A-Za-z0-9]+)\.txt")
 _ENTRY = re.compile(r"([0-9A-Fa-f]+)[ \t]+(.+)")
 _ESCAPES = re.compile("%0A|%0D|%25", re.IGNORECASE)
-_STANDARD_TAG_FILES = ("bagit.txt", "bag-info.txt")
+_STANDARD_TAG_FILES = ("bagit.txt", "bag-info.txt", SM3_MANIFEST)  # the last: reportgen's
 _MISSING = _("listed in the manifest but missing.")
 _CANNOT_READ = _("cannot be read: {error}")
 
@@ -95,7 +101,7 @@ def sha256(path: Path) -> str:
 
 def _digest(path: Path, algorithm: str) -> str:
     """The file's checksum, read without following a link at its name."""
-    digest = hashlib.new(algorithm)
+    digest = new_hash(algorithm)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
@@ -115,11 +121,24 @@ class _Reading:
         self.skipped: set[str] = set()  # links and odd files, named once and never read
         self.problems: list[Problem] = []
         self._digests: dict[tuple[str, str], str | None] = {}
+        self._changed: dict[str, tuple[int, list[str]]] = {}  # file → (problem, algorithms)
 
     def add(self, file: str, message: str, **params: Any) -> None:
         """Record one problem about ``file``."""
         shown = {k: _shown(v) if isinstance(v, str) else v for k, v in params.items()}
         self.problems.append(Problem(_shown(file), message, shown))
+
+    def changed(self, name: str, algorithm: str) -> None:
+        """Record that ``name``'s ``algorithm`` checksum differs from its manifest's: one
+        problem per file, naming every algorithm that differs (sha256, sm3)."""
+        if name not in self._changed:
+            self._changed[name] = (len(self.problems), [algorithm])
+            self.add(name, _CHANGED, algorithm=algorithm)
+            return
+        index, algorithms = self._changed[name]
+        algorithms.append(algorithm)
+        joined = _shown(" / ".join(algorithms))
+        self.problems[index] = Problem(_shown(name), _CHANGED_IN_ALL, {"algorithms": joined})
 
     def digest(self, name: str, algorithm: str) -> str | None:
         """The checksum of plain file ``name`` (computed once), None if it cannot be read."""
@@ -152,6 +171,8 @@ class _Reading:
         return None
 
 
+_CHANGED = _("changed since it was archived: its {algorithm} differs.")
+_CHANGED_IN_ALL = _("changed since it was archived: its checksums ({algorithms}) differ.")
 _TOO_LARGE = _("is {size} bytes, more than the {limit} a tag file may have; it was not read.")
 
 
@@ -338,6 +359,15 @@ def _manifests(reading: _Reading) -> Iterator[Manifest]:
         text = reading.text(name)
         if text is not None:
             yield Manifest(name, algorithm, _entries(reading, name, algorithm, text))
+    yield from _sm3_manifest(reading)
+
+
+def _sm3_manifest(reading: _Reading) -> Iterator[Manifest]:
+    """sm3-manifest.txt, the SM3 of every payload file, when the bag has one (bags made
+    before reportgen wrote it have none; one deleted later is missing from the tag manifest)."""
+    text = reading.text(SM3_MANIFEST) if SM3_MANIFEST in reading.files else None
+    if text is not None:
+        yield Manifest(SM3_MANIFEST, SM3, _entries(reading, SM3_MANIFEST, SM3, text))
 
 
 def _entries(reading: _Reading, manifest: str, algorithm: str, text: str) -> dict[str, str]:
@@ -348,7 +378,7 @@ def _entries(reading: _Reading, manifest: str, algorithm: str, text: str) -> dic
         match = _ENTRY.fullmatch(line.strip("\r"))
         if not line.strip():
             continue
-        if match is None or len(match.group(1)) != _ALGORITHMS[algorithm]:
+        if match is None or len(match.group(1)) != _LENGTHS[algorithm]:
             reading.add(manifest, _NOT_AN_ENTRY, line=number, algorithm=algorithm)
             continue
         path = _ESCAPES.sub(lambda m: _UNESCAPED[m.group(0).upper()], match.group(2))
@@ -387,8 +417,7 @@ def _check_entries(reading: _Reading, manifest: Manifest) -> None:
         if name in reading.files:
             actual = reading.digest(name, manifest.algorithm)
             if actual is not None and actual != expected:
-                changed = _("changed since it was archived: its {algorithm} differs.")
-                reading.add(name, changed, algorithm=manifest.algorithm)
+                reading.changed(name, manifest.algorithm)
         elif name in reading.folders:
             reading.add(name, _("listed in the manifest, but it is a folder, not a file."))
         elif not _is_link_or_odd(reading, name):
@@ -466,9 +495,25 @@ def _check_metadata_entry(reading: _Reading, name: str, number: int, entry: Any)
         if not _is_link_or_odd(reading, path):
             reading.add(path, _("listed in metadata.json but missing."))
     else:
-        actual = reading.digest(path, "sha256")
-        if actual is not None and actual != expected.lower():
+        differ = [
+            label
+            for label, algorithm, recorded in (("SHA-256", "sha256", expected), _sm3_of(entry))
+            if isinstance(recorded, str)
+            and reading.digest(path, algorithm) not in (None, recorded.lower())
+        ]
+        if differ == ["SHA-256"]:
             reading.add(path, _("its SHA-256 differs from metadata.json."))
+        elif differ:
+            reading.add(
+                path,
+                _("its checksums ({algorithms}) differ from metadata.json."),
+                algorithms=" / ".join(differ),
+            )
+
+
+def _sm3_of(entry: dict[str, Any]) -> tuple[str, str, Any]:
+    """The SM3 an entry of “文件” records (None in bags made before reportgen wrote it)."""
+    return ("SM3", SM3, entry.get("SM3"))
 
 
 def _check_with_bagit(reading: _Reading) -> None:

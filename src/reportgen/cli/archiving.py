@@ -23,20 +23,30 @@ from reportgen.core.i18n import _, translate
 @click.argument("path", type=click.Path(path_type=Path))
 @output_folder_option(Path("archive"), "Folder the bag goes in, as OUTPUT/<year>/<title>/.")
 @template_option
+@click.option(
+    "--letterhead", is_flag=True, help="信函格式: red letterhead and 发文字号 on the first page."
+)
+@click.option("--seal", is_flag=True, help="Lay out issuer and date for a seal (加盖印章).")
 @click.option("--verify", is_flag=True, help="Check the bag at PATH instead of making one.")
 @handles_errors
-def archive(path: Path, output_dir: Path, template: str | None, verify: bool) -> None:
-    """Package a letter, its PDF and its workbook as a BagIt bag, or check a bag.
+def archive(
+    path: Path, output_dir: Path, template: str | None, letterhead: bool, seal: bool, verify: bool
+) -> None:
+    """Package a letter as sent, its PDF and its workbook as a BagIt bag, or check a bag.
 
-    archive WORKBOOK -o DIR makes DIR/<year>/<title>/ (never overwriting one);
-    archive --verify BAG checks every file and exits 1 naming any that changed.
+    archive WORKBOOK -o DIR makes DIR/<year>/<title>/ (never overwriting one), with the
+    letter in the form --letterhead / --seal ask for, as build makes it;
+    archive --verify BAG checks every file (SHA-256 and SM3) and exits 1 naming any that
+    changed.
     """
+    from reportgen.api import BuildOptions
     from reportgen.archive.bag import archive_report
 
     if verify:
         _verify(path)
         return
-    result = archive_report(path, output_dir=output_dir, template=template)
+    options = BuildOptions(letterhead=letterhead, seal=seal)
+    result = archive_report(path, output_dir=output_dir, template=template, options=options)
     lang = current_lang()
     if result.warnings:
         click.echo(findings_text(result.warnings, lang), err=True)

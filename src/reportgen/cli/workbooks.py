@@ -20,6 +20,7 @@ from reportgen.cli.base import (
     show_findings,
     template_option,
 )
+from reportgen.cli.documents import fonts_option, show_substitutions
 from reportgen.cli.show import findings_text
 from reportgen.core.errors import ExitStatus
 from reportgen.core.i18n import _, translate
@@ -106,7 +107,8 @@ def _carry(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     metavar="OUT.xlsx",
-    help="Also write a corrected copy (punctuation width, spaces) to OUT.xlsx; "
+    help="Also write a corrected copy (punctuation width, spaces, numbers typed before "
+    "titles) to OUT.xlsx; "
     "the workbook itself is never changed.",
 )
 @click.option("--force", is_flag=True, help="With --fix: overwrite OUT.xlsx if it exists.")
@@ -134,7 +136,10 @@ def _report_fix(fixed: FixResult, err: bool) -> None:
         message = translate(_("Nothing to correct mechanically; no copy written."), current_lang())
     else:
         message = translate(
-            _("Wrote {file}: {count} cell(s) corrected (punctuation width, spaces)."),
+            _(
+                "Wrote {file}: {count} cell(s) corrected (punctuation width, spaces, numbers "
+                "typed before titles)."
+            ),
             current_lang(),
         ).format(file=fixed.output, count=fixed.cells)
     click.echo(message, err=err)
@@ -151,6 +156,12 @@ def _report_fix(fixed: FixResult, err: bool) -> None:
 )
 @click.option("--seal", is_flag=True, help="Lay out issuer and date for a seal (加盖印章).")
 @click.option(
+    "--html",
+    is_flag=True,
+    help="Also write the page to publish on the website (.html: no script, nothing fetched).",
+)
+@fonts_option
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -166,6 +177,8 @@ def build(
     pdfa: bool,
     letterhead: bool,
     seal: bool,
+    html: bool,
+    fonts: Path | None,
     jobs: int | None,
 ) -> None:
     """Validate workbooks and render each into OUTPUT/<year>/<title>.docx (and .pdf).
@@ -175,7 +188,9 @@ def build(
     """
     from reportgen.api import BuildOptions
 
-    options = BuildOptions(pdf=pdf, pdfa=pdfa, letterhead=letterhead, seal=seal)
+    options = BuildOptions(
+        pdf=pdf, pdfa=pdfa, letterhead=letterhead, seal=seal, html=html, fonts=fonts
+    )
     if len(paths) == 1 and not paths[0].is_dir():
         _build_one(paths[0], output_dir, template, options)
     else:
@@ -191,6 +206,7 @@ def _build_one(path: Path, output_dir: Path, template: str | None, options: Buil
         click.echo(findings_text(result.warnings, current_lang()), err=True)
     for output in result.outputs:
         click.echo(str(output))
+    show_substitutions(result.substitutions)
 
 
 def _build_many(
@@ -223,6 +239,7 @@ def _build_many(
         if item.traceback:
             click.echo(item.traceback, err=True)
     click.echo(batch.summary_table(items, lang))
+    show_substitutions(s for item in items for s in item.substitutions)
     sys.exit(ExitStatus.OK if all(item.ok for item in items) else ExitStatus.FINDINGS)
 
 

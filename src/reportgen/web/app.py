@@ -51,6 +51,7 @@ MIME = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
     ".zip": "application/zip",
+    ".html": "text/html; charset=utf-8",
 }
 _LABELS = {Severity.ERROR: _("error"), Severity.WARNING: _("warning")}
 _GENERIC = _(
@@ -77,6 +78,10 @@ class Settings:
     limits: Limits = Limits(seconds=120.0, memory=2 * 1024**3)
     convert_limits: Limits = Limits(seconds=180.0, memory=4 * 1024**3)
     scratch: Path | None = None  # where per-request folders go (default: the system's)
+    # Keep LibreOffice running for the previews (the UNO bridge, where python3-uno is), up to
+    # ``converters`` of them; else every preview starts LibreOffice afresh. `reportgen serve`
+    # turns it on; an app made in code (the tests) starts no LibreOffice unless asked.
+    warm: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,18 +149,43 @@ class Site:
         self.readers = Workers(settings.readers, settings.limits)
         self.converters = Workers(settings.converters, settings.convert_limits)
         self.choices = template_choices(settings.templates)
+        self.office: Any = None  # the warm LibreOffice pool (reportgen.office), once started
 
     @asynccontextmanager
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
-        """Start the forkserver in the background so that the first upload is quick."""
-        threading.Thread(target=self._warm, daemon=True).start()
-        yield
+        """Start the forkserver and the warm LibreOffice in the background, so that the first
+        upload is quick; end LibreOffice with the server."""
+        warming = threading.Thread(target=self._warm, daemon=True)
+        warming.start()
+        try:
+            yield
+        finally:
+            warming.join()  # a LibreOffice still starting is ended too, not left behind
+            office, self.office = self.office, None
+            if office is not None:
+                office.close()
 
     def _warm(self) -> None:
         try:
             self.readers.warm()
         except Exception:  # the first real job will say what is wrong
             log.exception("could not start the workers")
+        if self.settings.warm:
+            self._warm_office()
+
+    def _warm_office(self) -> None:
+        """The pool of warm LibreOffice workers, started; none where there is no UNO bridge."""
+        from reportgen import conversion
+
+        try:
+            office = conversion.workers(self.settings.converters)
+        except ReportgenError:  # no LibreOffice: previews say so when asked for
+            return
+        if office is None:
+            return
+        for problem in office.warm():
+            log.warning("LibreOffice did not start: %s", problem)
+        self.office = office
 
     def routes(self) -> list[Route | Mount]:
         """Every address the page answers."""
@@ -341,9 +371,7 @@ class Site:
         """Findings as ``validate`` gives them; with no error, page previews and downloads."""
         async with self.form(request) as form:
             workbook = await form.file("workbook", "workbook", WORKBOOK)
-            checked = await self.convert(
-                request, tasks.check_workbook, workbook.path, form.work, self.template(form)
-            )
+            checked = await self.checked(request, workbook.path, form)
             lang = language(request)
             return self.page(
                 request,
@@ -360,6 +388,19 @@ class Site:
                 template_key=form.text("template"),
             )
 
+    async def checked(self, request: Request, workbook: Path, form: Any) -> tasks.Checked:
+        """The workbook checked with its previews: the letter built in a child, its pages
+        converted by the warm LibreOffice when there is one (else all in one child)."""
+        office = self.office
+        if office is None:
+            return await self.convert(
+                request, tasks.check_workbook, workbook, form.work, self.template(form)
+            )
+        checked = await self.run(
+            request, tasks.check_workbook, workbook, form.work, self.template(form), False
+        )
+        return await run_in_threadpool(tasks.previews, checked, form.work, office)
+
     async def check_download(self, request: Request) -> Response:
         """One of the four outputs (.docx or PDF, plain or 信函格式), built afresh."""
         async with self.form(request) as form:
@@ -369,6 +410,7 @@ class Site:
                 pdf=kind.endswith("pdf"),
                 letterhead=kind.startswith("letterhead"),
                 seal=form.text("seal") == "on",
+                html=kind == "html",
             )
             runner = self.convert if options.pdf else self.run
             path = await runner(
@@ -397,20 +439,26 @@ class Site:
             )
 
     async def archive(self, request: Request) -> Response:
-        """The BagIt bag of a workbook's letter, as one .zip."""
+        """The BagIt bag of a workbook's letter as sent (信函格式, seal: as ticked), one .zip."""
         async with self.form(request) as form:
             workbook = await form.file("workbook", "workbook", WORKBOOK)
+            options = api.BuildOptions(
+                letterhead=form.text("letterhead") == "on", seal=form.text("seal") == "on"
+            )
             archived = await self.convert(
-                request, tasks.archive_zip, workbook.path, form.work, self.template(form)
+                request, tasks.archive_zip, workbook.path, form.work, self.template(form), options
             )
             return download(archived.path, archived.path.name)
 
     async def docx(self, request: Request) -> Response:
-        """The GB/T 9704 findings of any .docx."""
+        """The GB/T 9704 findings of any .docx; its rendered pages' too when asked for
+        (检查排版后的页面: LibreOffice, so in the conversion pool)."""
         async with self.form(request) as form:
             document = await form.file("document", "document", (".docx",))
-            findings = await self.run(
-                request, tasks.check_document, document.path, self.template(form)
+            pages = form.text("pages") == "on"
+            runner = self.convert if pages else self.run
+            findings = await runner(
+                request, tasks.check_document, document.path, self.template(form), pages
             )
             return self.page(
                 request,
@@ -418,6 +466,7 @@ class Site:
                 groups=self.groups(request, findings),
                 name=document.name,
                 errors=sum(1 for f in findings if f.severity is Severity.ERROR),
+                pages=pages,
             )
 
 

@@ -7,6 +7,7 @@ as themselves. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ class Checked:
     title: str = ""
     pages: tuple[Path, ...] = ()
     no_preview: Note | None = None
+    document: Path | None = None  # the plain letter, when its previews are made elsewhere
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,17 @@ def _note(exc: ReportgenError) -> Note:
     return Note(exc.message, dict(exc.params))
 
 
-def check_workbook(workbook: Path, work: Path, template: str | None) -> Checked:
-    """Validate; with no error, build the plain letter and a PNG of every page."""
+def check_workbook(
+    workbook: Path, work: Path, template: str | None, preview: bool = True
+) -> Checked:
+    """Validate; with no error, build the plain letter and (``preview``) a PNG of every
+    page. Without ``preview`` the letter is left for the server's warm LibreOffice."""
     result = api.validate(workbook, template)
     if result.report is None:
         return Checked(tuple(result.findings), ok=False)
+    if not preview:
+        built = api.build_report(workbook, work / "build", template)
+        return Checked(tuple(built.warnings), True, result.report.title, document=built.outputs[0])
     try:
         built = api.build_report(workbook, work / "build", template, api.BuildOptions(pdf=True))
     except ConversionError as exc:  # no LibreOffice: the words still count
@@ -79,6 +87,21 @@ def check_workbook(workbook: Path, work: Path, template: str | None) -> Checked:
 
     pages = preview_pages(built.outputs[-1], work / "pages", dpi=80)
     return Checked(tuple(built.warnings), True, result.report.title, tuple(pages))
+
+
+def previews(checked: Checked, work: Path, office: Any) -> Checked:
+    """``checked`` with the PNG pages of its letter, converted by the warm ``office`` pool
+    (in the server's own process: the pool outlives the request's child)."""
+    from reportgen.conversion import convert_to_pdf, preview_pages
+
+    if checked.document is None:
+        return checked
+    try:
+        [pdf] = convert_to_pdf([checked.document], work / "pdf", pool=office)
+        pages = tuple(preview_pages(pdf, work / "pages", dpi=80))
+    except ConversionError as exc:
+        return dataclasses.replace(checked, no_preview=_note(exc))
+    return dataclasses.replace(checked, pages=pages)
 
 
 def build_one(workbook: Path, work: Path, template: str | None, options: api.BuildOptions) -> Path:
@@ -117,11 +140,13 @@ def redline(old: Path, new: Path, template: str | None, lang: str) -> tuple[str,
     return diff_html(result, lang), summary(result, lang)
 
 
-def archive_zip(workbook: Path, work: Path, template: str | None) -> Archived:
-    """The BagIt bag of the workbook's letter, packed as one .zip."""
+def archive_zip(
+    workbook: Path, work: Path, template: str | None, options: api.BuildOptions | None = None
+) -> Archived:
+    """The BagIt bag of the workbook's letter as sent (``options``), packed as one .zip."""
     from reportgen.archive.bag import archive_report
 
-    result = archive_report(workbook, output_dir=work / "archive", template=template)
+    result = archive_report(workbook, work / "archive", template, options)
     packed = shutil.make_archive(
         str(work / result.bag.name), "zip", root_dir=result.bag.parent, base_dir=result.bag.name
     )
@@ -129,6 +154,8 @@ def archive_zip(workbook: Path, work: Path, template: str | None) -> Archived:
     return Archived(Path(packed), result.warnings, no_pdf)
 
 
-def check_document(document: Path, template: str | None) -> tuple[Finding, ...]:
-    """Every GB/T 9704 finding for a .docx."""
-    return tuple(api.check_docx(document, template))
+def check_document(
+    document: Path, template: str | None, pages: bool = False
+) -> tuple[Finding, ...]:
+    """Every GB/T 9704 finding for a .docx; with ``pages``, its rendered pages' too."""
+    return tuple(api.check_docx(document, template, pages=pages))
