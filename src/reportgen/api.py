@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.core.errors import Finding, Severity, ValidationFailed
 from reportgen.core.files import refuse_existing, safe_filename
 from reportgen.core.i18n import _
-from reportgen.fonts.faces import Substitution
 from reportgen.rendering.context import build_context
 from reportgen.schema.load import load_schema
 from reportgen.schema.spec import DEFAULT_TEMPLATE, Schema
@@ -22,6 +22,9 @@ from reportgen.validation.run import ValidationResult, schema_for, validate_data
 from reportgen.validation.structure import not_shown
 from reportgen.workbook.read import read_workbook
 from reportgen.workbook.write import write_workbook
+
+if TYPE_CHECKING:  # the fonts module is needed only when a PDF is made
+    from reportgen.fonts.faces import Substitution
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def build_report(
         raise ValidationFailed(result.findings)
     report = result.report
     target = output_path(output_dir, report.year, report.title)
-    context = build_context(report, sealed=options.seal)
+    context = build_context(report, sealed=options.seal, tables=schema.indicator_tables)
     shown = render_docx(schema, report, context, target, letterhead=options.letterhead)
     outputs = [target]
     if options.html:

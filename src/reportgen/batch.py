@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen import api
 from reportgen.api import BuildOptions
@@ -32,7 +32,9 @@ from reportgen.core.errors import Finding, OutputError, ReportgenError, Validati
 from reportgen.core.files import record_written, staging_folder, write_error
 from reportgen.core.i18n import _, fill, translate
 from reportgen.core.text import display_width
-from reportgen.fonts.faces import Substitution
+
+if TYPE_CHECKING:  # the fonts module is needed only when a PDF is made
+    from reportgen.fonts.faces import Substitution
 
 WORKBOOK_SUFFIX = ".xlsx"
 

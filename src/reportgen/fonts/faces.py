@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from reportgen.core.errors import ConversionError
 from reportgen.core.i18n import _, fill
@@ -95,8 +94,8 @@ def write_conf(work: Path, folder: Path | None) -> Path:
     conf = work / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-        f"  <dir>{escape(str(folder))}</dir>\n"
-        f"  <include>{escape(str(shipped_conf()))}</include>\n</fontconfig>\n",
+        f"  <dir>{_escape(str(folder))}</dir>\n"
+        f"  <include>{_escape(str(shipped_conf()))}</include>\n</fontconfig>\n",
         encoding="utf-8",
     )
     return conf
@@ -220,3 +219,8 @@ def _fontconfig(program: str, conf: Path, *args: str) -> str | None:
     if result.returncode != 0:
         return None
     return result.stdout.decode("utf-8", "replace")
+
+
+def _escape(text: str) -> str:
+    """``text`` as XML character data (xml.sax.saxutils would import urllib and ssl)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

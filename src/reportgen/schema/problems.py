@@ -8,6 +8,7 @@ patterns. Each problem is located in the TOML text by ``key_line``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import typing
 from collections.abc import Iterator
@@ -68,8 +69,10 @@ def _value_kind(hint: Any) -> str:
     return "texts"
 
 
+@functools.cache
 def _keys_of(cls: type, skip: tuple[str, ...] = ()) -> dict[str, tuple[str, bool]]:
-    """Each TOML key ``cls`` takes: what its value must be, and whether it is required."""
+    """Each TOML key ``cls`` takes: what its value must be, and whether it is required
+    (worked out once per class: ``get_type_hints`` evaluates every annotation)."""
     hints = typing.get_type_hints(cls)
     return {
         f.name: (

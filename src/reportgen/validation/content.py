@@ -10,6 +10,7 @@ writes.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -26,9 +27,17 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = _HAN + "\u3000-\u303f\uff01-\uff60\u201c\u201d\u2018\u2019"
 _FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
 # , : ; after Chinese and before Chinese or a digit ("截至目前,全市", "比例:98%"); not 9:30.
-_SEPARATOR = re.compile(rf"(?<=[{_CJK}])[ \t]*([,:;])[ \t]*(?=[{_CJK}0-9])")
+# Compiled when first needed (``_pattern``): a class of the CJK ranges takes milliseconds to
+# compile, and most Chinese text holds none of , : ; ( ) to look at.
+_SEPARATOR = rf"(?<=[{_CJK}])[ \t]*([,:;])[ \t]*(?=[{_CJK}0-9])"
 _PAIR = re.compile(r"\(([^()]*)\)")
-_LONE_PAREN = re.compile(rf"(?<=[{_CJK}])[()]|[()](?=[{_CJK}])")
+_LONE_PAREN = rf"(?<=[{_CJK}])[()]|[()](?=[{_CJK}])"
+_CJK_RANGES = tuple(
+    (ord(_CJK[i]), ord(_CJK[i + 2]) if i + 2 < len(_CJK) and _CJK[i + 1] == "-" else ord(_CJK[i]))
+    for i in range(len(_CJK))
+    if _CJK[i] != "-" and (i == 0 or _CJK[i - 1] != "-")
+)
+_HAN_RANGES = _CJK_RANGES[:3]
 
 _SENTENCE = re.compile(r"[^。！？；!?;]+")
 # 98%, 4.63%, 约90%, 90%以上 — with what qualifies it. A number starts after a non-digit: a
@@ -64,17 +73,27 @@ class Contradiction:
 
 def half_width_marks(text: str) -> list[str]:
     """The half-width , : ; ( ) that stand in Chinese text, in order of appearance."""
+    if not any(mark in text for mark in _FULL):
+        return []
     parens = _paren_positions(text)
     # the separators are looked for after the brackets are made full-width: "(略),二是"
-    marks = [(m.start(1), m.group(1)) for m in _SEPARATOR.finditer(_widen(text, parens))]
+    widened = _widen(text, parens)
+    marks = [(m.start(1), m.group(1)) for m in _pattern(_SEPARATOR).finditer(widened)]
     marks += [(i, text[i]) for i in parens]
     return [mark for _pos, mark in sorted(marks)]
 
 
 def fix_punctuation(text: str) -> str:
     """``text`` with the half-width marks of :func:`half_width_marks` made full-width."""
+    if not any(mark in text for mark in _FULL):
+        return text
     fixed = _widen(text, _paren_positions(text))
-    return _SEPARATOR.sub(lambda m: _FULL[m.group(1)], fixed)
+    return _pattern(_SEPARATOR).sub(lambda m: _FULL[m.group(1)], fixed)
+
+
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _widen(text: str, positions: set[int]) -> str:
@@ -90,15 +109,22 @@ def _paren_positions(text: str) -> set[int]:
     for match in _PAIR.finditer(text):
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
-        if _is_cjk(before) or _is_cjk(after) or re.search(f"[{_HAN}]", match.group(1)):
+        if _is_cjk(before) or _is_cjk(after) or any(_is_han(c) for c in match.group(1)):
             positions.update((match.start(), match.end() - 1))
     paired = {i for m in _PAIR.finditer(text) for i in (m.start(), m.end() - 1)}
-    positions.update(m.start() for m in _LONE_PAREN.finditer(text) if m.start() not in paired)
+    if "(" in text or ")" in text:
+        lone = _pattern(_LONE_PAREN).finditer(text)
+        positions.update(m.start() for m in lone if m.start() not in paired)
     return positions
 
 
 def _is_cjk(char: str) -> bool:
-    return bool(char) and re.match(f"[{_CJK}]", char) is not None
+    """Whether ``char`` is Chinese context (``_CJK``)."""
+    return bool(char) and any(low <= ord(char) <= high for low, high in _CJK_RANGES)
+
+
+def _is_han(char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in _HAN_RANGES)
 
 
 # ---------------------------------------------------------------- percentages
