@@ -38,6 +38,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,12 +173,18 @@ def convert(
     jobs: int = 1,
     pool: Pool | None = None,
 ) -> Conversion:
-    """``convert_to_pdf``, and which faces of the documents were drawn with a stand-in."""
+    """``convert_to_pdf``, and which faces of the documents were drawn with a stand-in
+    (asked of fontconfig while LibreOffice converts: both take a while, neither needs the
+    other)."""
     folder = fonts_folder(fonts)
-    pdfs = convert_to_pdf(docx_paths, out_dir, pdfa=pdfa, fonts=folder, jobs=jobs, pool=pool)
-    with tempfile.TemporaryDirectory(prefix="reportgen-fonts-") as work:
-        found = substitutions([Path(p) for p in docx_paths], write_conf(Path(work), folder))
-    return Conversion(tuple(pdfs), found)
+    with (
+        tempfile.TemporaryDirectory(prefix="reportgen-fonts-") as work,
+        ThreadPoolExecutor(1) as asking,
+    ):
+        conf = write_conf(Path(work), folder)
+        found = asking.submit(substitutions, [Path(p) for p in docx_paths], conf)
+        pdfs = convert_to_pdf(docx_paths, out_dir, pdfa=pdfa, fonts=folder, jobs=jobs, pool=pool)
+        return Conversion(tuple(pdfs), found.result())
 
 
 def convert_to_pdf(
