@@ -5,6 +5,7 @@ Every problem in a schema is reported at its line in schema.toml (``problems``).
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from importlib import resources
@@ -58,14 +59,27 @@ def resolve_template(name_or_dir: str | Path) -> Path:
 
 
 def load_schema(name_or_dir: str | Path = DEFAULT_TEMPLATE) -> Schema:
-    """Read and check the schema of a template; errors name the file, the line and the fix."""
+    """Read and check the schema of a template; errors name the file, the line and the fix.
+    Read once per process and file version (a batch validates hundreds of workbooks)."""
     folder = resolve_template(name_or_dir)
-    schema, problems = read_schema(folder)
+    try:
+        stat = (folder / "schema.toml").stat()
+        version: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = None  # read_schema says what is wrong
+    schema, problems = _read_once(folder, version) if version else read_schema(folder)
     if schema is None:
         raise SchemaError(folder / "schema.toml", problems[0])
     if not schema.docx_path.is_file():
         raise TemplateError(_("{file}: the Word template is missing."), file=str(schema.docx_path))
     return schema
+
+
+@functools.lru_cache(maxsize=16)
+def _read_once(
+    folder: Path, _version: tuple[int, int]
+) -> tuple[Schema | None, list[SchemaProblem]]:
+    return read_schema(folder)
 
 
 def read_schema(folder: Path) -> tuple[Schema | None, list[SchemaProblem]]:
