@@ -398,3 +398,16 @@ def test_a_part_named_twice_is_a_damaged_file(tmp_path: Path) -> None:
                     twice.writestr(name, example.read(name))
     with pytest.raises(WorkbookError, match="damaged or incomplete"):
         read_workbook(path)
+
+
+def test_the_quick_plain_check_knows_how_long_a_reference_within_the_limits_is() -> None:
+    from reportgen.workbook import package
+
+    assert len(package.column_letter(package.MAX_COLUMN)) == package._COLUMN_LETTERS
+    row = b'<row r="1"><c r="%s1"><v>1</v></c></row>'
+    assert package._plain(row % package.column_letter(package.MAX_COLUMN).encode())
+    assert not package._plain(row % package.column_letter(package.MAX_COLUMN + 1).encode())
+    assert not package._plain(b'<row r="1"><c r="AAAA1"><v>1</v></c></row>')
+    cell = b'<row r="%d"><c r="A%d"><v>1</v></c></row>'
+    assert package._plain(cell % (package.MAX_ROW, package.MAX_ROW))
+    assert not package._plain(cell % (package.MAX_ROW + 1, package.MAX_ROW + 1))

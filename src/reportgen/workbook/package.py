@@ -315,24 +315,30 @@ _WORTH_SCANNING = (
     b":c",
     b":row",
 )
-_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+# References that may pass a limit: the longest column letters and row numbers the limits
+# allow (MAX_COLUMN 200 = GR, two letters; MAX_ROW 20 000, five digits) and anything longer.
+_COLUMN_LETTERS = 2  # len(column_letter(MAX_COLUMN)); tests/test_workbook_limits.py checks it
+_NEAR_COLUMN = re.compile(rb'<c r="([A-Z]{%d,})[0-9]' % _COLUMN_LETTERS)
+_NEAR_ROW = re.compile(rb'<c r="[A-Z]+([0-9]{%d,})"' % len(str(MAX_ROW)))
 
 
 def _plain(xml: bytes) -> bool:
     """Whether a sheet part surely holds nothing the scan looks for: no formula, merge,
     hidden row or column, error value, comment or prefixed element, every cell and row with
     its reference, and every reference within the limits. Most parts are so, and telling it
-    costs a few searches for fixed bytes instead of the parse (a third of a build's time)."""
+    costs a few searches for fixed bytes instead of the parse (a third of a build's time);
+    only the references long enough to pass a limit are read one by one."""
     if any(marker in xml for marker in _WORTH_SCANNING):
         return False
     if xml.count(b"<c ") + xml.count(b"<c>") != xml.count(b'<c r="'):
         return False
     if xml.count(b"<row ") + xml.count(b"<row>") != xml.count(b'<row r="'):
         return False
-    for found in _PLAIN_CELL.finditer(xml):
-        if column_index(found[1].decode()) > MAX_COLUMN or int(found[2]) > MAX_ROW:
-            return False
-    return True
+    columns = set(_NEAR_COLUMN.findall(xml))
+    if any(len(c) > 3 or column_index(c.decode()) > MAX_COLUMN for c in columns):
+        return False  # past the limit, or more than the full scan's reference reads
+    rows = set(_NEAR_ROW.findall(xml))
+    return not any(len(r) > 7 or int(r) > MAX_ROW for r in rows)
 
 
 def _scanned_members(package: zipfile.ZipFile, members: dict[str, str]) -> list[str]:
