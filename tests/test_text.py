@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reportgen.core.text import clean_text, display_width
 
@@ -33,3 +35,17 @@ def test_clean_text_is_unchanged() -> None:
 def test_half_width_counts_half() -> None:
     assert display_width("2018年11月30日") == 7
     assert display_width("杭州市公安局") == 6
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(),
+            st.sampled_from(" \t\r\n\u3000\u00a0\u200b\u202e\ufeff\u2028\u0085中文，。1a"),
+        )
+    )
+)
+def test_the_quick_path_cleans_as_the_full_one(text: str) -> None:
+    from reportgen.core import text as module
+
+    assert module.clean_text(text)[0] == module._cleaned(text)

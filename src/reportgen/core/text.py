@@ -35,9 +35,17 @@ def clean_text(value: object) -> tuple[str, bool]:
     if value is None:
         return "", False
     raw = _as_text(value)
-    text = _INVISIBLE.sub("", _paired(raw))
-    text = _joined_lines(text).strip(_EDGE_SPACES + "\r\n")
+    # Most cells hold nothing to remove: every character _INVISIBLE and _LINE_BREAKS match,
+    # and every edge space but " ", is a control, format, separator or surrogate, none of
+    # which str.isprintable admits (a test compares both ways on generated text).
+    text = raw.strip(" ") if raw.isprintable() else _cleaned(raw)
     return text, text != raw
+
+
+def _cleaned(raw: str) -> str:
+    """``raw`` without what cannot or should not be shown, its lines joined, edges stripped."""
+    text = _INVISIBLE.sub("", _paired(raw))
+    return _joined_lines(text).strip(_EDGE_SPACES + "\r\n")
 
 
 def removed_characters(value: object) -> list[str]:
