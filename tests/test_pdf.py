@@ -418,3 +418,29 @@ def test_build_with_pdf_but_no_libreoffice_writes_nothing(
     with pytest.raises(ConversionError, match="soffice"):
         build_report(EXAMPLE, output_dir=tmp_path / "out", options=BuildOptions(pdf=True))
     assert not (tmp_path / "out").exists()
+
+
+@needs_poppler
+def test_preview_pngs_hold_exactly_the_pixels_poppler_draws(
+    rendered: dict[str, tuple[Path, Path]], tmp_path: Path
+) -> None:
+    import struct
+    import zlib
+
+    pdf = rendered["letterhead"][1]
+    [png] = [p for p in preview_pages(pdf, tmp_path / "png", dpi=30) if p.stem.endswith("-01")]
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    idat = data.index(b"IDAT")
+    (length,) = struct.unpack(">I", data[idat - 4 : idat])
+    rows = zlib.decompress(data[idat + 4 : idat + 4 + length])
+    ppm = subprocess.run(
+        ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", str(pdf)], capture_output=True, check=True
+    ).stdout
+    _magic, w, h, _depth, pixels = ppm.split(maxsplit=4)
+    assert (width, height) == (int(w), int(h))
+    stride = width * 3
+    assert rows == b"".join(b"\0" + pixels[y * stride : (y + 1) * stride] for y in range(height))
+    reds = zip(pixels[::3], pixels[1::3], strict=False)
+    assert any(r > 180 and g < 100 for r, g in reds)  # the red rules are there

@@ -33,10 +33,12 @@ import itertools
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -377,12 +379,18 @@ def preview_pages(pdf: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
     program = pdftoppm()
     with tempfile.TemporaryDirectory(prefix="reportgen-png-") as work:
         root = Path(work) / pdf.stem
+        # Pixels (PPM), made PNG here: poppler's own PNG writer took ten times as long as
+        # drawing the pages (3.7 s against 0.33 s for the ten pages of the example).
         result = subprocess.run(
-            [program, "-png", "-r", str(dpi), str(pdf), str(root)],
+            [program, "-r", str(dpi), str(pdf), str(root)],
             capture_output=True,
             stdin=subprocess.DEVNULL,
         )
-        pages = sorted(Path(work).glob("*.png"), key=_page_number)
+        try:
+            pages = [_as_png(page) for page in sorted(Path(work).glob("*.ppm"), key=_page_number)]
+        except ValueError as exc:
+            result = subprocess.CompletedProcess(result.args, 1, b"", str(exc).encode())
+            pages = []
         if result.returncode != 0 or not pages:
             raise ConversionError(
                 _("pdftoppm could not read {file}: {detail}"),
@@ -390,6 +398,30 @@ def preview_pages(pdf: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
                 detail=result.stderr.decode("utf-8", "replace").strip(),
             )
         return _move_all(pages, out_dir)
+
+
+def _as_png(ppm: Path) -> Path:
+    """The PNG of a binary PPM (P6, 8 bits) page, beside it; the PPM removed."""
+    magic, width, height, depth, pixels = ppm.read_bytes().split(maxsplit=4)
+    w, h = int(width), int(height)
+    if magic != b"P6" or depth != b"255" or len(pixels) < w * h * 3:
+        raise ValueError(f"{ppm.name} is not the page image pdftoppm writes")
+    stride = w * 3
+    rows = b"".join(b"\x00" + pixels[y * stride : (y + 1) * stride] for y in range(h))
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    png = ppm.with_suffix(".png")
+    png.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(rows, 1))
+        + _chunk(b"IEND", b"")
+    )
+    ppm.unlink()
+    return png
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _page_number(png: Path) -> int:
