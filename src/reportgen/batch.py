@@ -19,6 +19,7 @@ import contextlib
 import os
 import shutil
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -33,8 +34,9 @@ from reportgen.core.files import record_written, staging_folder, write_error
 from reportgen.core.i18n import _, fill, translate
 from reportgen.core.text import display_width
 
-if TYPE_CHECKING:  # the fonts module is needed only when a PDF is made
+if TYPE_CHECKING:  # the fonts module and the workers are needed only when a PDF is made
     from reportgen.fonts.faces import Substitution
+    from reportgen.office.pool import Pool
 
 WORKBOOK_SUFFIX = ".xlsx"
 
@@ -91,20 +93,31 @@ def build_batch(
     on_done: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
     """``build`` of many workbooks: every .docx in parallel, then their PDFs by up to
-    ``jobs`` LibreOffice workers; stops first if the PDFs asked for cannot be made."""
-    if options.wants_pdf:
-        require_pdf_tools(options.fonts)
-    items = build_many(
-        workbooks,
-        output_dir,
-        template=template,
-        jobs=jobs,
-        on_done=on_done,
-        options=options.docx_only(),
-    )
+    ``jobs`` LibreOffice workers, started while the .docx are built; stops first if the
+    PDFs asked for cannot be made."""
     if not options.wants_pdf:
-        return items
-    return add_pdfs(items, pdfa=options.pdfa, fonts=options.fonts, jobs=jobs or os.cpu_count() or 1)
+        return build_many(
+            workbooks, output_dir, template=template, jobs=jobs, on_done=on_done, options=options
+        )
+    require_pdf_tools(options.fonts)
+    from reportgen.conversion import workers
+
+    size = max(1, min(jobs or os.cpu_count() or 1, len(workbooks)))
+    pool = workers(size, fonts=options.fonts)
+    with contextlib.ExitStack() as stack:
+        if pool is not None:
+            stack.enter_context(pool)
+            starting = threading.Thread(target=pool.warm, daemon=True)
+            starting.start()  # LibreOffice starts while the workbooks are built
+        items = build_many(
+            workbooks,
+            output_dir,
+            template=template,
+            jobs=jobs,
+            on_done=on_done,
+            options=options.docx_only(),
+        )
+        return add_pdfs(items, pdfa=options.pdfa, fonts=options.fonts, jobs=size, pool=pool)
 
 
 def workbooks_in(paths: Iterable[Path]) -> list[Path]:
@@ -316,11 +329,16 @@ def require_pdf_tools(fonts: Path | None = None) -> None:
 
 
 def add_pdfs(
-    items: list[BatchItem], *, pdfa: bool = False, fonts: Path | None = None, jobs: int = 1
+    items: list[BatchItem],
+    *,
+    pdfa: bool = False,
+    fonts: Path | None = None,
+    jobs: int = 1,
+    pool: Pool | None = None,
 ) -> list[BatchItem]:
-    """A PDF beside every .docx built, by up to ``jobs`` LibreOffice workers kept for all
-    the output folders (starting LibreOffice costs more than converting a letter); each item
-    carries the faces its folder's conversion drew with a stand-in."""
+    """A PDF beside every .docx built, by up to ``jobs`` LibreOffice workers (``pool``, or
+    workers kept for all the output folders: starting LibreOffice costs more than converting
+    a letter); each item carries the faces its folder's conversion drew with a stand-in."""
     from reportgen.conversion import convert, workers
 
     by_folder: dict[Path, list[Path]] = {}
@@ -332,9 +350,10 @@ def add_pdfs(
     substituted: dict[Path, tuple[Substitution, ...]] = {}
     size = max(1, min(jobs, sum(len(d) for d in by_folder.values())))
     with contextlib.ExitStack() as stack:
-        pool = workers(size, fonts=fonts) if by_folder else None
-        if pool is not None:
-            stack.enter_context(pool)
+        if pool is None and by_folder:
+            pool = workers(size, fonts=fonts)
+            if pool is not None:
+                stack.enter_context(pool)
         for folder, docxs in by_folder.items():
             converted = convert(docxs, folder, pdfa=pdfa, fonts=fonts, jobs=jobs, pool=pool)
             pdfs.update(zip(docxs, converted.outputs, strict=True))
