@@ -34,7 +34,7 @@ class Outline(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         self.references += [f"{tag} {name}" for name, _ in attrs if name in ("src", "href")]
-        if tag in ("h1", "h2", "p"):
+        if tag in ("h1", "h2", "p", "th", "td"):
             self._open.append(tag)
             self._text = []
 
@@ -53,10 +53,22 @@ def outline(page: str) -> Outline:
 
 
 def letter_lines(docx: Path) -> list[str]:
-    """The letter's lines: the title's lines as one, then every non-empty paragraph."""
-    paragraphs = Document(str(docx)).paragraphs
+    """The letter's lines: the title's lines as one, then every non-empty paragraph, a
+    table's cells among them in reading order."""
+    paragraphs = list(_body_paragraphs(Document(str(docx))))
     title = "".join(p.text for p in paragraphs if p.style.name == "公文标题")
     return [title, *(p.text for p in paragraphs if p.style.name != "公文标题" and p.text.strip())]
+
+
+def _body_paragraphs(document):
+    """The body's paragraphs in order, those of a table's cells (row by row) in its place."""
+    for block in document.iter_inner_content():
+        if hasattr(block, "rows"):
+            for row in block.rows:
+                for cell in row.cells:
+                    yield from cell.paragraphs
+        else:
+            yield block
 
 
 @pytest.mark.parametrize("workbook", [EXAMPLE, EXAMPLE_ANNUAL], ids=["letter", "annual"])

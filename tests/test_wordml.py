@@ -30,7 +30,8 @@ def damage_deflate(source: Path, target: Path, member: str = "word/document.xml"
     extra_len = int.from_bytes(data[header + 28 : header + 30], "little")
     start = header + 30 + name_len + extra_len
     middle = start + info.compress_size // 2
-    data[middle : middle + 16] = bytes(b ^ 0xFF for b in data[middle : middle + 16])
+    # 64 bytes: 16 can leave a stream that still inflates (to wrong text: a CRC error instead)
+    data[middle : middle + 64] = bytes(b ^ 0xFF for b in data[middle : middle + 64])
     target.write_bytes(bytes(data))
     return target
 

@@ -213,12 +213,130 @@ def make_body(doc) -> None:
     add_paragraph(
         doc, "", runs=[("{{ paragraph.lead }}", "二级标题"), ("{{ paragraph.body }}", None)]
     )
+    make_indicator_tables(doc)
     add_paragraph(doc, "{%p endfor %}")
     add_paragraph(doc, "{%p endfor %}")
     add_paragraph(doc, "{{ closing }}")
     add_paragraph(doc, "", "主送机关")
     add_paragraph(doc, "{{ signature.issuer }}", "署名")
     add_paragraph(doc, "{{ signature.date }}", "成文日期")
+
+
+# ---------------------------------------------------------------- the indicator table (指标表)
+
+# A part with indicators = "table" shows its figures as a table after the subsection's
+# paragraph. 四号 (14 pt) 仿宋: one size below the body, as 公文 tables are set, and 15
+# characters still fit the 指标 column. A one-line row takes one line of the page's 22: its
+# text exactly 563 twips plus the 0.5 pt (10 twips) rule under it is 573 twips, just under the
+# 579-twip pitch, so that a page of table holds 22 rows. Measured in LibreOffice: at 569 + 10
+# (the pitch exactly) a split table page held 21, the repeated header's and the page's own
+# bottom rule taking the last 2 twips. Cell text is off the grid (snapToGrid 0, as the
+# title), so that neither Word nor LibreOffice snaps a row to two grid lines; the paragraph
+# after the table returns to the grid.
+TABLE_HALF_POINTS = 28  # 四号 14 pt
+TABLE_WIDTH = 8845  # the text block, 156 mm
+TABLE_BORDER = "4"  # eighths of a point: 0.5 pt single black lines
+TABLE_LINE = LINE_PITCH - 16  # 563 twips: see above
+# Column widths (twips, summing to TABLE_WIDTH): 指标 | 本年 | 上年 | 单位, and without 上年.
+TABLE_COLUMNS = {4: (4405, 1620, 1620, 1200), 3: (5605, 1940, 1300)}
+# The paragraph style of each column: the name left, the figures right, the unit centred
+# (表格居中, as the header).
+TABLE_CELL_STYLES = {
+    4: ("表格文字", "表格数字", "表格数字", "表格居中"),
+    3: ("表格文字", "表格数字", "表格居中"),
+}
+
+
+def make_table_styles(doc) -> None:
+    """The paragraph styles of the indicator table's cells: 仿宋 四号, no indent, off the grid."""
+    for name, align in (("表格文字", "left"), ("表格数字", "right"), ("表格居中", "center")):
+        style = paragraph_style(doc, name, BODY_FONT, TABLE_HALF_POINTS, align, first_line=False)
+        ppr = style.element.get_or_add_pPr()
+        child(ppr, "w:snapToGrid", val="0")
+        child(ppr, "w:spacing", line=str(TABLE_LINE), lineRule="exact")
+        child(style.element.get_or_add_rPr(), "w:spacing", val="0")
+
+
+def make_indicator_tables(doc) -> None:
+    """The table of a paragraph with indicators (paragraph.table), after the paragraph:
+    four columns when a row has a 上年 figure, else three."""
+    add_paragraph(doc, "{%p if paragraph.table %}")
+    add_paragraph(doc, "{%p if paragraph.table.header|length == 4 %}")
+    doc.element.body._insert_tbl(indicator_table(4))
+    add_paragraph(doc, "{%p else %}")
+    doc.element.body._insert_tbl(indicator_table(3))
+    add_paragraph(doc, "{%p endif %}")
+    add_paragraph(doc, "{%p endif %}")
+
+
+def indicator_table(columns: int):
+    """A w:tbl of ``columns`` columns: the header row (repeated on every page), a docxtpl
+    row loop over paragraph.table.rows, no row split across pages."""
+    widths = TABLE_COLUMNS[columns]
+    header = [(f"{{{{ paragraph.table.header[{i}] }}}}", "表格居中") for i in range(columns)]
+    cells = [(f"{{{{ row[{i}] }}}}", TABLE_CELL_STYLES[columns][i]) for i in range(columns)]
+    table = OxmlElement("w:tbl")
+    table.append(_table_properties())
+    grid = OxmlElement("w:tblGrid")
+    for width in widths:
+        child_col = OxmlElement("w:gridCol")
+        child_col.set(qn("w:w"), str(width))
+        grid.append(child_col)
+    table.append(grid)
+    table.append(_table_row(header, widths, header_row=True))
+    table.append(_table_row([("{%tr for row in paragraph.table.rows %}", "表格文字")], widths))
+    table.append(_table_row(cells, widths))
+    table.append(_table_row([("{%tr endfor %}", "表格文字")], widths))
+    return table
+
+
+def _table_properties():
+    """tblPr: the text block's width, centred, fixed layout, 0.5 pt single black borders."""
+    props = OxmlElement("w:tblPr")
+    child(props, "w:tblW", w=str(TABLE_WIDTH), type="dxa")
+    child(props, "w:jc", val="center")
+    borders = child(props, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        child(borders, f"w:{side}", val="single", sz=TABLE_BORDER, space="0", color="000000")
+    child(props, "w:tblLayout", type="fixed")
+    margins = child(props, "w:tblCellMar")
+    for side in ("left", "right"):
+        child(margins, f"w:{side}", w="108", type="dxa")
+    return props
+
+
+def _table_row(cells, widths, header_row: bool = False):
+    """A w:tr that is never split across pages; the header row repeats on each page."""
+    row = OxmlElement("w:tr")
+    row_props = OxmlElement("w:trPr")
+    row_props.append(OxmlElement("w:cantSplit"))
+    if header_row:
+        row_props.append(OxmlElement("w:tblHeader"))
+    row.append(row_props)
+    for (text, style), width in zip(cells, widths, strict=False):
+        row.append(_table_cell(text, style, width))
+    return row
+
+
+def _table_cell(text: str, style: str, width: int):
+    """A w:tc of ``width`` twips, vertically centred, holding one paragraph of ``style``."""
+    cell = OxmlElement("w:tc")
+    cell_props = OxmlElement("w:tcPr")
+    child(cell_props, "w:tcW", w=str(width), type="dxa")
+    child(cell_props, "w:vAlign", val="center")
+    cell.append(cell_props)
+    paragraph = OxmlElement("w:p")
+    paragraph_props = OxmlElement("w:pPr")
+    child(paragraph_props, "w:pStyle", val=style)
+    paragraph.append(paragraph_props)
+    run = OxmlElement("w:r")
+    set_fonts(run.get_or_add_rPr(), BODY_FONT)
+    text_element = OxmlElement("w:t")
+    text_element.text = text
+    run.append(text_element)
+    paragraph.append(run)
+    cell.append(paragraph)
+    return cell
 
 
 def set_page(doc) -> None:
@@ -295,6 +413,7 @@ def build(target: Path) -> None:
         body.remove(paragraph)
     set_defaults(doc)
     make_styles(doc)
+    make_table_styles(doc)
     set_language(doc)
     set_page(doc)
     make_footers(doc)

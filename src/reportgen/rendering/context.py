@@ -26,12 +26,29 @@ _STOPS = ("。", "！", "？", "；", "：")
 _TITLE_BREAKS_AFTER = ("关于", "的", "和", "与", "及", "、", "，", "年度")
 
 
+# The indicator table's header (指标表表头); 上年 is left out when no row has a last-year figure.
+TABLE_HEADER = ("指标", "本年", "上年", "单位")
+# A 上年 cell of a row without a last-year figure, in a table whose other rows have one.
+NO_FIGURE = "—"
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """A subsection's indicators as a table (indicators = "table"): the header and one row of
+    cells per indicator, in the header's columns, the figures worded as the sentence words them."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
 @dataclass(frozen=True)
 class Paragraph:
-    """One body paragraph: a run-in lead (楷体, e.g. （一）加强领导抓规划。) and its body (仿宋)."""
+    """One body paragraph: a run-in lead (楷体, e.g. （一）加强领导抓规划。) and its body (仿宋),
+    and, for a part whose indicators are a table, that table right after it."""
 
     lead: str
     body: str
+    table: IndicatorTable | None = None
 
 
 @dataclass(frozen=True)
@@ -62,14 +79,18 @@ class RenderContext:
         return dataclasses.asdict(self)
 
 
-def build_context(report: Report, *, sealed: bool = False) -> RenderContext:
-    """The render context of ``report``; ``sealed`` lays the signature out for a seal."""
+def build_context(
+    report: Report, *, sealed: bool = False, tables: frozenset[str] = frozenset()
+) -> RenderContext:
+    """The render context of ``report``; ``sealed`` lays the signature out for a seal;
+    ``tables`` are the keys of the parts whose indicators are tables (Schema.indicator_tables)."""
+    shown = enumerate(_shown(report.parts), start=1)
     return RenderContext(
         title_lines=title_lines(report.title),
         doc_number=report.doc_number,
         recipient=with_colon(report.recipient),
         intro=report.intro,
-        parts=tuple(_part(n, p) for n, p in enumerate(_shown(report.parts), start=1)),
+        parts=tuple(_part(n, p, table=p.key in tables) for n, p in shown),
         closing=report.closing,
         signature=signature(report.issuer, format_date(report.signature_date), sealed=sealed),
         fields=field_texts(report),
@@ -184,10 +205,11 @@ def sentence(text: str) -> str:
     return text if text.endswith(_STOPS) else text + "。"
 
 
-def _part(number: int, part: Part) -> PartContext:
+def _part(number: int, part: Part, *, table: bool = False) -> PartContext:
     heading = f"{chinese_number(number)}、{without_typed_number(part.title)}"
     if part.sections:
-        paragraphs = tuple(_section(i, s) for i, s in enumerate(part.sections, start=1))
+        numbered = enumerate(part.sections, start=1)
+        paragraphs = tuple(_section(i, s, table=table) for i, s in numbered)
         # A free heading's lead (自定标题 sheets) is its own paragraph before （一）.
         paragraphs = ((Paragraph("", part.lead),) if part.lead else ()) + paragraphs
     else:
@@ -195,10 +217,29 @@ def _part(number: int, part: Part) -> PartContext:
     return PartContext(heading, paragraphs)
 
 
-def _section(number: int, section: Section) -> Paragraph:
+def _section(number: int, section: Section, *, table: bool = False) -> Paragraph:
     lead = f"（{chinese_number(number)}）{sentence(without_typed_number(section.title))}"
+    if table and section.indicators:
+        body = section.text + _points(section.points)
+        return Paragraph(lead, body, indicator_table(section.indicators))
     body = section.text + _indicators(section.indicators) + _points(section.points)
     return Paragraph(lead, body)
+
+
+def indicator_table(indicators: tuple[Indicator, ...]) -> IndicatorTable:
+    """The indicators as a table: 指标 | 本年 | 上年 | 单位, 上年 only when a row has one."""
+    with_previous = any(ind.previous is not None for ind in indicators)
+    rows = tuple(_table_row(ind, with_previous) for ind in indicators)
+    header = TABLE_HEADER if with_previous else tuple(h for h in TABLE_HEADER if h != "上年")
+    return IndicatorTable(header, rows)
+
+
+def _table_row(ind: Indicator, with_previous: bool) -> tuple[str, ...]:
+    """One indicator's cells in the table's columns."""
+    if not with_previous:
+        return (ind.name, _figure(ind.current), ind.unit)
+    previous = NO_FIGURE if ind.previous is None else _figure(ind.previous)
+    return (ind.name, _figure(ind.current), previous, ind.unit)
 
 
 def _points(points: tuple[Point, ...]) -> str:

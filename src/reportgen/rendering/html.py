@@ -4,9 +4,10 @@ The 2019 规定 (art. 24) has every annual report published on the office's webs
 is made from the same render context as the letter, so it holds the same words in the same
 order: the title as ``<h1>``, the 发文字号 under it when the workbook gives one, the recipient,
 the opening, each part as a ``<section>`` with its ``<h2>`` heading and its paragraphs (a
-run-in （一） lead as ``<strong>``), the closing, and the 发文机关 and date at the end. No
-script, no external resource (the faces are the reader's own), readable on a phone, and A4
-when printed. The layout is data: ``page.html`` beside this module, a Jinja template filled
+run-in （一） lead as ``<strong>``; an indicator table as a ``<table>`` after its paragraph,
+figures right-aligned), the closing, and the 发文机关 and date at the end. No script, no
+external resource (the faces are the reader's own), readable on a phone, and A4 when printed.
+The layout is data: ``page.html`` beside this module, a Jinja template filled
 in the one sandboxed, autoescaping environment.
 """
 

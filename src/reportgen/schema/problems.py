@@ -19,6 +19,7 @@ from reportgen.schema.spec import (
     CORE_FIELDS,
     DERIVED_VALUES,
     FIELD_TYPES,
+    INDICATOR_LAYOUTS,
     PART_KINDS,
     REPORT_FIELD_TYPES,
     FieldSpec,
@@ -116,7 +117,7 @@ def _table_problems(
 
 def _structure_problems(data: dict[str, Any]) -> Iterator[_Problem]:
     """Keys and value types, before any meaning is read into them."""
-    top = _keys_of(Schema, skip=("folder",))
+    top = dict(_keys_of(Schema, skip=("folder",)))  # a copy: the cached one stays as it is
     top["fields"] = top["parts"] = ("tables", True)
     yield from _table_problems(
         {k: v for k, v in data.items() if k not in ("fields", "parts")},
@@ -253,6 +254,7 @@ def _part_problems(schema: Schema, raw: list[dict[str, Any]]) -> Iterator[_Probl
                 _("Part '{key}' has unknown kind '{type}' (known: {known})."),
                 {"key": part.key, "type": part.kind, "known": ", ".join(PART_KINDS)},
             )
+        yield from _layout_problems(part, where)
         yield from _repeated(schema.parts[:index], part, ("key", "sheet"), where)
         sheet_key = "sheet" if "sheet" in raw[index] else "title"
         if sheet_key == "title" and "{" in part.title:
@@ -272,6 +274,29 @@ def _part_problems(schema: Schema, raw: list[dict[str, Any]]) -> Iterator[_Probl
                     {"value": part.sheet},
                 )
         yield from _pattern_problems(schema, part.title, where + ("title",))
+
+
+def _layout_problems(part: PartSpec, where: tuple[Any, ...]) -> Iterator[_Problem]:
+    """An ``indicators`` layout that is neither sentence nor table, or a table asked of a
+    part without indicator rows (only a ``data`` part has them)."""
+    if part.indicators == "table" and part.kind != "data":
+        yield (
+            where + ("indicators",),
+            _(
+                "Part '{key}' is of kind '{type}', which has no indicator rows: indicators = "
+                '"table" applies only to a part of kind data.'
+            ),
+            {"key": part.key, "type": part.kind},
+        )
+    elif part.indicators not in INDICATOR_LAYOUTS:
+        yield (
+            where + ("indicators",),
+            _(
+                "Part '{key}' has unknown indicators layout '{value}' (known: {known}): "
+                'write indicators = "table" for a table, or leave it out for a sentence.'
+            ),
+            {"key": part.key, "value": part.indicators, "known": ", ".join(INDICATOR_LAYOUTS)},
+        )
 
 
 def _sheet_name_problems(name: str, where: tuple[Any, ...]) -> Iterator[_Problem]:

@@ -22,6 +22,10 @@ FieldType = Literal["text", "date", "integer", "percent", "docnumber"]
 PartKind = Literal["data", "sections", "points", "headings"]
 FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
 PART_KINDS: tuple[PartKind, ...] = get_args(PartKind)
+# How a part's indicator rows (指标/本年/上年/单位) are shown: run together in one sentence after
+# the subsection's text (受理行政案件1234件（上年1100件）；…), or as a table after its paragraph.
+IndicatorLayout = Literal["sentence", "table"]
+INDICATOR_LAYOUTS: tuple[IndicatorLayout, ...] = get_args(IndicatorLayout)
 DEFAULT_TEMPLATE = "letter"
 # Workbooks (类别 property) and documents (category) name their template as "reportgen:<name>".
 TEMPLATE_TAG = "reportgen:"
@@ -82,7 +86,8 @@ class PartSpec:
     ``required = false`` makes the part optional: left out of the document when its sheet is
     empty, the other parts numbered without a gap. A part of kind ``headings`` stands for as
     many numbered parts as its sheet has headings (标题); its ``title`` names it in the
-    workbook's instructions only.
+    workbook's instructions only. ``indicators = "table"`` shows the indicator rows of a
+    ``data`` part as a table after each subsection's paragraph instead of a sentence.
     """
 
     key: str
@@ -91,6 +96,7 @@ class PartSpec:
     required: bool = True
     help: str = ""
     sheet: str = ""
+    indicators: IndicatorLayout = "sentence"
 
     def __post_init__(self) -> None:
         if not self.sheet:
@@ -122,6 +128,11 @@ class Schema:
     def schema_path(self) -> Path:
         """The schema.toml this schema was read from."""
         return self.folder / "schema.toml"
+
+    @property
+    def indicator_tables(self) -> frozenset[str]:
+        """The keys of the parts whose indicators are shown as a table (indicators = "table")."""
+        return frozenset(p.key for p in self.parts if p.indicators == "table")
 
     def field(self, key: str) -> FieldSpec:
         """The field called ``key``; a KeyError is a bug in the caller."""
