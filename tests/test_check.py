@@ -106,9 +106,13 @@ def _theme_font(document: Any) -> None:
 
 
 def _quotes_without_hint(document: Any) -> None:
+    # As another program writes them: “ ” in a run whose Latin font is Times New Roman.
     paragraph = next(p for p in document.paragraphs if "“" in p.text)
     for run in paragraph.runs:
-        run._r.get_or_add_rPr().find(qn("w:rFonts")).attrib.pop(qn("w:hint"), None)
+        fonts = run._r.get_or_add_rPr().find(qn("w:rFonts"))
+        fonts.attrib.pop(qn("w:hint"), None)
+        fonts.set(qn("w:ascii"), "Times New Roman")
+        fonts.set(qn("w:hAnsi"), "Times New Roman")
     style_fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     style_fonts.attrib.pop(qn("w:hint"), None)
     defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))

@@ -299,6 +299,32 @@ def alternate_content_moved(document: Any) -> None:
     name_moved(document)
 
 
+def _run(document: Any, start: str) -> Any:
+    """The first run of the body whose text starts with ``start``."""
+    return next(r for p in document.paragraphs for r in p.runs if r.text.startswith(start))
+
+
+@edit
+def section_number_doubled(document: Any) -> None:
+    """（二）（二）健全保障强决策。: a level-2 number typed with the title."""
+    run = _run(document, "（二）健全保障强决策")
+    run.text = "（二）" + run.text
+
+
+@edit
+def point_number_doubled(document: Any) -> None:
+    """…。二是2.积极发挥…: a point's number typed with its title, inside the paragraph."""
+    run = next(r for p in document.paragraphs for r in p.runs if "。二是" in r.text)
+    run.text = run.text.replace("。二是", "。二是2.", 1)
+
+
+@edit
+def numbers_not_doubled(document: Any) -> None:
+    """一是一、二季度…: a point starting with two quarters is no doubled number."""
+    run = _run(document, "一是强化组织领导")
+    run.text = "一是一、二季度" + run.text[2:]
+
+
 # ---------------------------------------------------------------- making the corpus
 
 
@@ -377,8 +403,6 @@ def test_corpus_document_has_its_verdict(corpus: dict[str, Path], entry: dict[st
         pytest.skip("soffice is not installed: no LibreOffice re-save")
     path = corpus[entry["name"]]
     expected = set(entry["expected"])
-    if entry.get("resave") and _hints_lost(path):
-        expected |= set(entry.get("hint_lost", []))
     findings = check_document(path)
     assert verdict(path) == expected, [(f.code, f.place, f.text("en")) for f in findings]
 
@@ -391,6 +415,22 @@ def test_the_resave_reproduces_the_hanging_zero_fault(corpus: dict[str, Path]) -
     with zipfile.ZipFile(corpus["letter-resaved"]) as package:
         styles = package.read("word/styles.xml").decode("utf-8")
     assert 'w:hanging="0"' in styles and "w:firstLineChars" not in styles
+
+
+def test_the_resave_drops_the_east_asian_hints(corpus: dict[str, Path]) -> None:
+    # The re-saves pass without punctuation-font because the marks' runs name the Chinese
+    # face as their Latin font; they test that only while LibreOffice drops every hint.
+    if "letter-resaved" not in corpus:
+        pytest.skip("soffice is not installed: no LibreOffice re-save")
+    assert _hints_lost(corpus["letter-resaved"])
+
+
+def test_a_doubled_number_names_both_numbers(corpus: dict[str, Path]) -> None:
+    [finding] = check_document(corpus["letter-section-number-doubled"])
+    assert finding.code == "doubled-number"
+    assert finding.place == "¶12 “（二）（二）健全保障…”"
+    assert finding.text("en") == "The numbering is doubled: “（二）（二）”."
+    assert finding.hint_text("en") == "Delete the second number, keeping “（二）”."
 
 
 def test_every_edit_is_in_the_corpus() -> None:

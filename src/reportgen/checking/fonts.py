@@ -8,6 +8,7 @@ from typing import Any
 from reportgen.checking.document import Checker, measure
 from reportgen.checking.parts import CheckedParagraph
 from reportgen.core.i18n import _
+from reportgen.gbt9704.punctuation import AMBIGUOUS_PUNCTUATION
 from reportgen.wordml.styles import east_asian_font, lookup, qn, run_text, runs
 
 # Font kinds by the words their names carry (小标宋 first: its name holds 宋 too).
@@ -18,7 +19,6 @@ FONT_KINDS = (
     ("黑体", ("黑体", "simhei", "heiti")),
     ("宋体", ("宋体", "simsun", "书宋", "songti")),
 )
-_AMBIGUOUS_PUNCTUATION = "“”‘’—…·"
 _FONTS = {
     "标题": ("小标宋", 44),
     "主送机关": ("仿宋", 32),
@@ -123,7 +123,7 @@ def _check_punctuation_font(
 ) -> bool:
     """“ ” — … take the Latin font unless the run is hinted East Asian; then they are
     half as wide and change shape (a common fault of generated documents)."""
-    marks = "".join(sorted({ch for ch in text if ch in _AMBIGUOUS_PUNCTUATION}))
+    marks = "".join(sorted({ch for ch in text if ch in AMBIGUOUS_PUNCTUATION}))
     if not marks or lookup(levels, "rFonts", "hint") == "eastAsia":
         return False
     if font_kind(lookup(levels, "rFonts", "hAnsi")) is not None:  # Word sets “ ” — … in hAnsi

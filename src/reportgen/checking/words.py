@@ -1,4 +1,5 @@
-"""Word rules: numbering brackets, the recipient colon, 发文字号 brackets, the closing phrase."""
+"""Word rules: numbering brackets and doubled numbers, the recipient colon, 发文字号 brackets,
+the closing phrase."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from reportgen.checking.parts import HALF_BRACKETS, CheckedParagraph
 from reportgen.core.errors import Severity
 from reportgen.core.i18n import _
 from reportgen.gbt9704.grid import NO_LINE_END, NO_LINE_START
+from reportgen.gbt9704.typed import doubled_number
 from reportgen.schema.spec import Schema
 
 USUAL_CLOSINGS = (
@@ -34,6 +36,10 @@ _TITLE_WORD_LIST = """关于 年度 法治 政府 建设 工作 情况 报告 �
     人民政府 公安局 司法局 政府办公室 记录 公示 审核 指导 决策 规范 文件 公开 信息 法规
     条例 标准 质量 市场 资源 全过程"""
 TITLE_WORDS = tuple(_TITLE_WORD_LIST.split())
+# Where a heading's or a point's number stands: the paragraph's start and after 。：；
+# (（一）加强领导。一是…；二是…, 存在一些薄弱环节：一是…).
+_NUMBER_PLACES = re.compile("(?:^|[。：；])[ \u3000]*")
+_NUMBERED = ("一级标题", "二级标题", "正文")
 _DOC_NUMBER_BRACKETS = re.compile(r"[\[［【(（]\d{4}[\]］】)）]\s*第?\d+号")
 
 
@@ -48,6 +54,8 @@ def check_words(checker: Checker, parts: list[CheckedParagraph]) -> None:
         elif part.role == "附注":
             _check_note(checker, part, text, previous)
         _check_brackets(checker, part, text)
+        if part.role in _NUMBERED:
+            _check_doubled_number(checker, part, text)
         _check_doc_numbers(checker, part, text)
         if part.role == "结束语":
             _check_closing(checker, part, text)
@@ -75,6 +83,24 @@ def _check_brackets(checker: Checker, part: CheckedParagraph, text: str) -> None
             part.place,
             number=match.group(0),
         )
+
+
+def _check_doubled_number(checker: Checker, part: CheckedParagraph, text: str) -> None:
+    """No number followed by another (一、一、, （一）1、, 一是一是, 一是1.): a number typed
+    with a title that reportgen or the numbering had already numbered. One finding a
+    paragraph, at its first doubled number."""
+    for place in _NUMBER_PLACES.finditer(text):
+        numbers = doubled_number(text, place.end())
+        if numbers:
+            checker.add(
+                "doubled-number",
+                _("The numbering is doubled: “{numbers}”."),
+                _("Delete the second number, keeping “{first}”."),
+                part.place,
+                numbers="".join(numbers).strip(),
+                first=numbers[0].strip(),
+            )
+            return
 
 
 def _check_doc_numbers(checker: Checker, part: CheckedParagraph, text: str) -> None:

@@ -13,6 +13,9 @@ that makes it a number is recognised, so that a title which merely starts with a
 - ① … ⑳ and ⑴ … ⒇ — the circled and bracketed numerals.
 
 Spaces after the number are taken with it.
+
+``doubled_number`` finds a number followed by another (一、一、, （一）1、, 一是1., 1.1.): the
+first may be followed by a numeral there, the second is a typed number as above.
 """
 
 from __future__ import annotations
@@ -31,6 +34,16 @@ TYPED_NUMBER = re.compile(
     ")[ \u3000]*"
 )
 
+# The first of two numbers: any numbering mark, even with a numeral after it (1.1.).
+_LEADING_NUMBER = re.compile(
+    "(?:"
+    f"{_CHINESE}是(?!否)"
+    f"|[（(](?:{_CHINESE}|{_ARABIC})[）)]"
+    f"|(?:{_CHINESE}|{_ARABIC})[、.．]"
+    "|[\u2460-\u2473\u2474-\u2487]"
+    ")[ \u3000]*"
+)
+
 
 def typed_number(title: str) -> str:
     """The number typed at the start of ``title`` (as typed, with its spaces), or ''."""
@@ -41,3 +54,14 @@ def typed_number(title: str) -> str:
 def without_typed_number(title: str) -> str:
     """``title`` without the number typed at its start (the title itself if it has none)."""
     return title[len(typed_number(title)) :]
+
+
+def doubled_number(text: str, start: int = 0) -> tuple[str, str] | None:
+    """The two numbers at ``start`` of ``text`` when a number is followed by another
+    (一、 and 一、 of 一、一、推进, （一） and 1、, 一是 and 1.), as typed; None otherwise
+    (一、二季度 and 1.5倍 hold one number or none)."""
+    first = _LEADING_NUMBER.match(text, start)
+    if first is None:
+        return None
+    second = typed_number(text[first.end() :])
+    return (first.group(0), second) if second else None

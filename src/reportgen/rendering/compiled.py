@@ -26,7 +26,7 @@ from typing import Any
 from reportgen.core.model import Report
 from reportgen.rendering.context import RenderContext
 from reportgen.rendering.docx_zip import Member, deflate, unzip
-from reportgen.rendering.edits import place_signature, set_properties
+from reportgen.rendering.edits import isolate_ambiguous_marks, place_signature, set_properties
 from reportgen.rendering.jinja import jinja_env, template_error
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -96,6 +96,7 @@ class CompiledTemplate:
         root = copy.deepcopy(self.document)
         root.replace(root.body, body)
         self._place_signature(root, context)
+        isolate_ambiguous_marks(root.body)
         return bytes(serialize_part_xml(root))
 
     def _place_signature(self, root: Any, context: RenderContext) -> None:

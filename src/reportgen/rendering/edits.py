@@ -1,14 +1,18 @@
-"""What rendering does to the filled document besides Jinja: the signature's place (§7.3.5)
-and document properties taken from the data, never from the clock or the machine."""
+"""What rendering does to the filled document besides Jinja: the signature's place (§7.3.5),
+“ ” — … in runs of their own set in the Chinese face, and document properties taken from the
+data, never from the clock or the machine."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from reportgen.core.model import Report
 from reportgen.gbt9704.grid import CHAR_TWIPS, CHARS_PER_LINE
+from reportgen.gbt9704.punctuation import AMBIGUOUS_PUNCTUATION
 from reportgen.rendering.context import RenderContext
 from reportgen.schema.spec import TEMPLATE_TAG
 
@@ -97,6 +101,96 @@ def _set_indent(p: Any, start: float, right: float, *, from_right: bool) -> None
     for attr in ("leftChars", "rightChars", "firstLineChars"):
         ind.attrib.pop(qn(f"w:{attr}"), None)
     set_child(ppr, "jc", val="right" if from_right else "left")
+
+
+_MARKS = re.compile(f"[{AMBIGUOUS_PUNCTUATION}]")
+# Latin text (letters, digits, Latin punctuation and spaces): it keeps the Latin font.
+_LATIN = re.compile(f"((?:(?![{AMBIGUOUS_PUNCTUATION}])[\\x00-\\u052f\\u1e00-\\u1fff])+)")
+
+
+def isolate_ambiguous_marks(body: Any) -> None:
+    """Set “ ” ‘ ’ — … · of the body's runs in runs whose Latin fonts (ascii, hAnsi) are the
+    run's East Asian face (仿宋_GB2312 …), keeping the run's other properties.
+
+    ``w:hint="eastAsia"`` alone would do in Word, but LibreOffice drops every hint when it
+    re-saves a document, and the marks then fall to Times New Roman (narrow, another shape);
+    a font named on the run survives. A run holding a mark is cut where its text turns from
+    Chinese to Latin (letters, digits) and back: the Latin stretches keep Times New Roman,
+    the Chinese ones with their marks take the East Asian face. Cutting only there, where
+    the script changes anyway, leaves LibreOffice's layout on the character grid as it was
+    (a run of marks alone is set a cell wider: “警调衔接”“交调对接” pushed a line to 27)."""
+    from docx.oxml.ns import qn
+
+    for run in list(body.iter(qn("w:r"))):
+        texts = run.findall(qn("w:t"))
+        if any(_MARKS.search(t.text or "") for t in texts):
+            _split_run(run)
+
+
+def _split_run(run: Any) -> None:
+    """Split ``run`` where its text turns from Chinese to Latin and back; the Chinese pieces
+    get the East Asian face as their Latin font too (a run without one is left whole)."""
+    from docx.oxml.ns import qn
+
+    rpr = run.find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    face = fonts.get(qn("w:eastAsia")) if fonts is not None else None
+    if rpr is None or not face:
+        return
+    for latin, contents in _pieces(run):
+        piece = copy.deepcopy(rpr)
+        if not latin:
+            _set_face(piece.find(qn("w:rFonts")), face)
+        new = run.makeelement(run.tag, {})
+        new.append(piece)
+        new.extend(contents)
+        run.addprevious(new)
+    run.getparent().remove(run)
+
+
+def _pieces(run: Any) -> list[tuple[bool, list[Any]]]:
+    """The run's content (all but its w:rPr) in groups: Latin text, or anything else; a w:t
+    holding both is cut into one w:t per stretch."""
+    from docx.oxml.ns import qn
+
+    groups: list[tuple[bool, list[Any]]] = []
+    for child in run:
+        if child.tag == qn("w:rPr"):
+            continue
+        for cut_latin, element in _cut(child):
+            latin = groups[-1][0] if cut_latin is None and groups else bool(cut_latin)
+            if groups and groups[-1][0] == latin:
+                groups[-1][1].append(element)
+            else:
+                groups.append((latin, [element]))
+    return groups
+
+
+def _cut(child: Any) -> list[tuple[bool | None, Any]]:
+    """``child`` as (is Latin, element) pairs: a w:t cut at every change of script; other
+    elements (breaks, tabs: None) go with the text before them."""
+    from docx.oxml.ns import qn
+
+    if child.tag != qn("w:t"):
+        return [(None, child)]
+    cut: list[tuple[bool | None, Any]] = []
+    for stretch in _LATIN.split(child.text or ""):
+        if stretch:
+            t = child.makeelement(child.tag, dict(child.attrib))
+            t.text = stretch
+            cut.append((bool(_LATIN.fullmatch(stretch)), t))
+    return cut
+
+
+def _set_face(fonts: Any, face: str) -> None:
+    """Latin and East Asian fonts of ``fonts`` (a w:rFonts) all ``face``, hinted East Asian."""
+    from docx.oxml.ns import qn
+
+    for attr in ("ascii", "hAnsi", "eastAsia"):
+        fonts.set(qn(f"w:{attr}"), face)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def set_properties(props: Any, report: Report, template: str) -> None:

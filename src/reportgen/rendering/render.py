@@ -27,7 +27,7 @@ from reportgen.core.model import Report
 from reportgen.rendering.compiled import compiled_template, drop_thumbnail
 from reportgen.rendering.context import RenderContext
 from reportgen.rendering.docx_zip import deflate, unzip, write_zip
-from reportgen.rendering.edits import place_signature, set_properties
+from reportgen.rendering.edits import isolate_ambiguous_marks, place_signature, set_properties
 from reportgen.rendering.jinja import jinja_env, template_errors
 from reportgen.schema.spec import Schema
 
@@ -128,6 +128,7 @@ def _fresh_docx(schema: Schema, report: Report, context: RenderContext, letterhe
     """The document through a fresh DocxTemplate, as python-docx saves it."""
     document = _render(schema, context)
     place_signature(((p._p, p.style.name) for p in document.paragraphs), context)
+    isolate_ambiguous_marks(document.element.body)
     if letterhead:
         from reportgen.rendering.letterhead import add_letterhead
 
