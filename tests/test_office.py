@@ -194,3 +194,42 @@ def test_two_real_workers_give_the_same_pdfs_as_one(letters, tmp_path):
             made[size] = [_text(t) for t in targets]
     assert made[1] == made[2]
     assert all("—2—" in "".join(text.split()) for text in made[1])  # page 2 was drawn
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_a_bridge_whose_caller_vanishes_ends_its_libreoffice(tmp_path):
+    """The caller dies without closing anything (kill -9): the bridge sees its input end,
+    and ends LibreOffice — soffice.bin too, a grandchild in the bridge's process group."""
+    from reportgen.conversion import workers
+
+    pool = workers(1)
+    if pool is None:
+        pytest.skip("no Python here can import uno (Debian: apt-get install python3-uno)")
+    try:
+        assert pool.warm() == []
+        bridge = pool.workers[0].process
+        group = [p for p in _group_members(bridge.pid) if p != bridge.pid]
+        assert group  # LibreOffice runs under the bridge
+        bridge.stdin.close()  # what the caller's death does to the pipe
+        bridge.wait(timeout=60)
+        import time
+
+        deadline = time.monotonic() + 30
+        while any(alive(p) for p in group) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(p) for p in group)
+    finally:
+        pool.close()
+
+
+def _group_members(pgid: int) -> list[int]:
+    members = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                fields = (proc / "stat").read_text().split(")")[-1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                members.append(int(proc.name))
+    return members

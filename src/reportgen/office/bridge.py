@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -159,12 +160,18 @@ def _terminate(desktop: object) -> None:
 
 
 def _end(office: subprocess.Popen[bytes]) -> None:
-    """LibreOffice ended: given 20 s after terminate, then killed."""
+    """LibreOffice ended: given 20 s after terminate, then killed; and on POSIX whatever else
+    is left in the bridge's process group (soffice.bin is a grandchild: killing the soffice
+    launcher alone would leave it running)."""
     try:
         office.wait(timeout=20)
     except subprocess.TimeoutExpired:
         office.kill()
         office.wait()
+    if hasattr(os, "killpg") and os.getpgrp() == os.getpid():
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the bridge itself goes on to exit
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpgrp(), signal.SIGTERM)
 
 
 if __name__ == "__main__":
