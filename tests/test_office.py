@@ -128,7 +128,17 @@ def test_ctrl_c_during_a_conversion_leaves_no_worker_behind(tmp_path):
     child.send_signal(signal.SIGINT)
     child.wait(timeout=60)
     assert child.returncode != 0
-    assert not any(alive(pid) for pid in workers)
+    _gone(workers)
+
+
+def _gone(pids: list[int], seconds: float = 10) -> None:
+    """Each of ``pids`` ended within ``seconds`` (a killed process takes a moment to go)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in pids)
 
 
 def _children_when_started(parent: int, count: int) -> list[int]:

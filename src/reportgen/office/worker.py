@@ -146,6 +146,7 @@ class Worker:
         ``CLOSE_TIMEOUT`` for it); a busy or lingering one is killed."""
         process = self.process
         if process is None:
+            self.kill()  # not started yet: marked ended, so that it never starts
             return
         if not self.busy:
             with contextlib.suppress(OSError):
