@@ -165,7 +165,8 @@ class Pool:
         self.replaced += 1
 
     def close(self) -> None:
-        """End every worker and its LibreOffice; fail what is still queued."""
+        """End every worker and its LibreOffice at once (killed: each has a throw-away
+        profile, so a graceful quit would only cost time); fail what is still queued."""
         with self._lock:
             self._closed = True
             queued, self._queue = self._queue, []
@@ -174,7 +175,7 @@ class Pool:
             self._finish(batch, job, (*reasons, "stopped before it was converted"), False)
         for worker in self.workers:
             if worker is not None:
-                worker.close()
+                worker.kill()  # throw-away profiles: nothing to save, no need to wait for it
         self.workers = [None] * self.size
         if self.cleanup is not None:
             self.cleanup()
