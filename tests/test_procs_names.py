@@ -38,6 +38,7 @@ from reportgen.yearly.importer import CELL_LIMIT, import_document
 from reportgen.yearly.source import read_source
 
 from .conftest import EXAMPLE, LETTER
+from .test_office import alive
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
@@ -266,13 +267,6 @@ def _offices(ancestor: int) -> list[int]:
     ]
 
 
-def _running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def _wait_for(condition: Callable[[], object], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -316,7 +310,7 @@ def test_an_interrupt_ends_libreoffice_and_leaves_no_staging(
     assert process.returncode == 128 + sig, text
     assert "Traceback" not in text
     assert text.startswith("reportgen: interrupted; nothing more was written.")
-    _wait_for(lambda: not any(_running(pid) for pid in offices), seconds=10)
+    _wait_for(lambda: not any(alive(pid) for pid in offices), seconds=10)
     assert not list(out.rglob(".reportgen-*"))
     assert not list(out.rglob("*.pdf"))
 

@@ -107,7 +107,7 @@ def soffice() -> str:
     """The LibreOffice program: $REPORTGEN_SOFFICE, else on PATH, else (Windows) where its
     installer puts it; or a ConversionError saying how to install it or point to it."""
     found = (
-        _given("REPORTGEN_SOFFICE")
+        given_program("REPORTGEN_SOFFICE")
         or shutil.which("soffice")
         or shutil.which("libreoffice")
         or next((str(p) for p in windows_soffice_places() if p.is_file()), None)
@@ -149,7 +149,7 @@ def windows_soffice_places() -> list[Path]:
     return places
 
 
-def _given(variable: str) -> str | None:
+def given_program(variable: str) -> str | None:
     """The program named by environment variable ``variable``; None when it is not set."""
     value = os.environ.get(variable, "").strip()
     if not value:
@@ -356,7 +356,7 @@ def _produced(produced: Path, source: Path, detail: str) -> Path:
 def pdftoppm() -> str:
     """The pdftoppm program: $REPORTGEN_PDFTOPPM, else on PATH; or a ConversionError
     saying how to install it or point to it."""
-    found = _given("REPORTGEN_PDFTOPPM") or shutil.which("pdftoppm")
+    found = given_program("REPORTGEN_PDFTOPPM") or shutil.which("pdftoppm")
     if found is None:
         raise ConversionError(
             _(

@@ -8,7 +8,6 @@ Poppler is an external program, found like LibreOffice: ``$REPORTGEN_PDFTOTEXT``
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from itertools import accumulate
 from pathlib import Path
 from xml.etree import ElementTree
 
-from reportgen.conversion import pdftoppm
+from reportgen.conversion import given_program, pdftoppm
 from reportgen.core.errors import ConversionError
 from reportgen.core.i18n import _
 
@@ -59,17 +58,7 @@ class Rendered:
 def pdftotext() -> str:
     """The pdftotext program: $REPORTGEN_PDFTOTEXT, else on PATH; or a ConversionError
     saying how to install it or point to it."""
-    given = os.environ.get("REPORTGEN_PDFTOTEXT", "").strip()
-    if given and not Path(given).is_file():
-        raise ConversionError(
-            _(
-                "{variable} is set to “{path}”, but there is no program there. Set it to "
-                "the program's full path, or unset it, and try again."
-            ),
-            variable="REPORTGEN_PDFTOTEXT",
-            path=given,
-        )
-    found = given or shutil.which("pdftotext")
+    found = given_program("REPORTGEN_PDFTOTEXT") or shutil.which("pdftotext")
     if not found:
         raise ConversionError(
             _(

@@ -13,17 +13,16 @@ from reportgen.core.i18n import _
 from reportgen.core.model import Part, Point, Section
 from reportgen.core.text import clean_text
 from reportgen.schema.spec import PartSpec, Schema
-from reportgen.validation.cells import find_sheet, headers_match, read_text
+from reportgen.validation.cells import read_text
 from reportgen.validation.findings import Findings
-from reportgen.validation.part_rows import PartRow, data_rows, group_by_number
+from reportgen.validation.part_rows import PartRow, group_by_number
 from reportgen.validation.parts import (
     _is_lead,
     _points,
     _section_lead,
     _section_title,
-    _within_limit,
+    sheet_rows,
 )
-from reportgen.workbook.layout import columns_for
 from reportgen.workbook.read import WorkbookData
 
 # The columns that hold a row's content below its heading's number and title.
@@ -35,13 +34,10 @@ def read_headings(
     data: WorkbookData, spec: PartSpec, schema: Schema, findings: Findings
 ) -> tuple[Part, ...] | None:
     """The parts a free-headings sheet gives, one per heading; None if it cannot be used."""
-    sheet = find_sheet(data, spec.sheet, findings)
-    columns = columns_for(spec.kind)
-    if sheet is None or not headers_match(sheet, tuple(c.header for c in columns), findings):
+    found = sheet_rows(data, spec, schema, findings)
+    if found is None:
         return None
-    rows = data_rows(sheet, columns, findings)
-    if not _within_limit(sheet, len(rows), schema.max_rows, findings):
-        return None
+    sheet, rows = found
     numbered = [r for r in rows if _numbered(r, sheet.name, findings)]
     groups = group_by_number(numbered, "heading_no", sheet.name, findings)
     parts = tuple(_heading(spec, n, group, sheet.name, findings) for n, group in groups)

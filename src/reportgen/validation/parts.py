@@ -25,13 +25,10 @@ def read_part(
     data: WorkbookData, spec: PartSpec, schema: Schema, findings: Findings
 ) -> Part | None:
     """One body part from its sheet, or None if the sheet cannot be used."""
-    sheet = find_sheet(data, spec.sheet, findings)
-    columns = columns_for(spec.kind)
-    if sheet is None or not headers_match(sheet, tuple(c.header for c in columns), findings):
+    found = sheet_rows(data, spec, schema, findings)
+    if found is None:
         return None
-    rows = data_rows(sheet, columns, findings)
-    if not _within_limit(sheet, len(rows), schema.max_rows, findings):
-        return None
+    sheet, rows = found
     part = _read_kind(spec, sheet.name, rows, findings)
     if spec.required and part.is_empty:
         findings.error(
@@ -44,6 +41,21 @@ def read_part(
             help=spec.help,
         )
     return part
+
+
+def sheet_rows(
+    data: WorkbookData, spec: PartSpec, schema: Schema, findings: Findings
+) -> tuple[SheetData, list[PartRow]] | None:
+    """A part's sheet and its data rows; None (with the findings) when the sheet is missing,
+    its headers are not the layout's or it has more rows than the schema allows."""
+    sheet = find_sheet(data, spec.sheet, findings)
+    columns = columns_for(spec.kind)
+    if sheet is None or not headers_match(sheet, tuple(c.header for c in columns), findings):
+        return None
+    rows = data_rows(sheet, columns, findings)
+    if not _within_limit(sheet, len(rows), schema.max_rows, findings):
+        return None
+    return sheet, rows
 
 
 def _within_limit(sheet: SheetData, count: int, limit: int, findings: Findings) -> bool:
