@@ -24,6 +24,15 @@ LETTER = ROOT / "inputs" / "sources" / "letter-2018.txt"
 Edits = dict[tuple[str, str], Any]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_template_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled templates go to a folder of this test run, not the user's cache (and child
+    processes the tests start inherit it)."""
+    import os
+
+    os.environ["REPORTGEN_CACHE"] = str(tmp_path_factory.mktemp("template-cache"))
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A private copy of the example workbook."""

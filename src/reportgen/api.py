@@ -21,7 +21,6 @@ from reportgen.validation.fields import DOC_NUMBER_LETTERHEAD
 from reportgen.validation.run import ValidationResult, schema_for, validate_data, validate_file
 from reportgen.validation.structure import not_shown
 from reportgen.workbook.read import read_workbook
-from reportgen.workbook.write import write_workbook
 
 if TYPE_CHECKING:  # the fonts module is needed only when a PDF is made
     from reportgen.fonts.faces import Substitution
@@ -64,6 +63,8 @@ def init_workbook(
     path: Path, template: str = DEFAULT_TEMPLATE, year: int | None = None, force: bool = False
 ) -> Path:
     """Write an empty workbook for ``template`` at ``path``; refuse to overwrite without force."""
+    from reportgen.workbook.write import write_workbook  # deferred: a build never writes one
+
     refuse_existing(path, force)
     write_workbook(path, load_schema(template), year=year)
     return path

@@ -15,6 +15,7 @@ from reportgen.gbt9704.grid import CHAR_TWIPS, CHARS_PER_LINE
 from reportgen.gbt9704.punctuation import AMBIGUOUS_PUNCTUATION
 from reportgen.rendering.context import RenderContext
 from reportgen.schema.spec import TEMPLATE_TAG
+from reportgen.wordml.ooxml import new_element, paragraph_properties, qn, set_child
 
 
 def place_signature(paragraphs: Iterable[tuple[Any, str]], context: RenderContext) -> None:
@@ -40,7 +41,7 @@ def place_signature(paragraphs: Iterable[tuple[Any, str]], context: RenderContex
         _set_indent(p, *place, from_right=signature.sealed)
         if style == "署名":
             for _extra in range(signature.blank_lines_above - 1):
-                p.add_p_before()
+                p.addprevious(new_element(p, "w:p"))
             keep_ending_together(p)
 
 
@@ -61,12 +62,10 @@ def keep_ending_together(issuer: Any) -> None:
     long last paragraph: the next page then holds the closing and the 落款 — 正文 still,
     never the 落款 alone.
     """
-    from reportgen.wordml.ooxml import set_child
-
     kept = 0
     p = issuer.getprevious()
     while p is not None and kept < KEPT_PARAGRAPHS and p.tag == issuer.tag:
-        ppr = p.get_or_add_pPr()
+        ppr = paragraph_properties(p)
         text = "".join(p.itertext()).strip()
         kept += bool(text)
         if kept < KEPT_PARAGRAPHS or _lines(text) <= KEPT_WHOLE_LINES:
@@ -85,11 +84,7 @@ def _set_indent(p: Any, start: float, right: float, *, from_right: bool) -> None
     """Right-align with ``right`` characters of right indent, or left-align starting
     ``start`` characters in. In twips only: Word turns w:leftChars and w:rightChars into
     16 pt characters, wider than those of the 28-a-line grid."""
-    from docx.oxml.ns import qn
-
-    from reportgen.wordml.ooxml import set_child
-
-    ppr = p.get_or_add_pPr()
+    ppr = paragraph_properties(p)
     left_twips, right_twips = (0.0, right) if from_right else (start, 0.0)
     ind = set_child(
         ppr,
@@ -119,8 +114,6 @@ def isolate_ambiguous_marks(body: Any) -> None:
     the Chinese ones with their marks take the East Asian face. Cutting only there, where
     the script changes anyway, leaves LibreOffice's layout on the character grid as it was
     (a run of marks alone is set a cell wider: “警调衔接”“交调对接” pushed a line to 27)."""
-    from docx.oxml.ns import qn
-
     for run in list(body.iter(qn("w:r"))):
         texts = run.findall(qn("w:t"))
         if any(_MARKS.search(t.text or "") for t in texts):
@@ -130,8 +123,6 @@ def isolate_ambiguous_marks(body: Any) -> None:
 def _split_run(run: Any) -> None:
     """Split ``run`` where its text turns from Chinese to Latin and back; the Chinese pieces
     get the East Asian face as their Latin font too (a run without one is left whole)."""
-    from docx.oxml.ns import qn
-
     rpr = run.find(qn("w:rPr"))
     fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
     face = fonts.get(qn("w:eastAsia")) if fonts is not None else None
@@ -151,8 +142,6 @@ def _split_run(run: Any) -> None:
 def _pieces(run: Any) -> list[tuple[bool, list[Any]]]:
     """The run's content (all but its w:rPr) in groups: Latin text, or anything else; a w:t
     holding both is cut into one w:t per stretch."""
-    from docx.oxml.ns import qn
-
     groups: list[tuple[bool, list[Any]]] = []
     for child in run:
         if child.tag == qn("w:rPr"):
@@ -169,8 +158,6 @@ def _pieces(run: Any) -> list[tuple[bool, list[Any]]]:
 def _cut(child: Any) -> list[tuple[bool | None, Any]]:
     """``child`` as (is Latin, element) pairs: a w:t cut at every change of script; other
     elements (breaks, tabs: None) go with the text before them."""
-    from docx.oxml.ns import qn
-
     if child.tag != qn("w:t"):
         return [(None, child)]
     cut: list[tuple[bool | None, Any]] = []
@@ -184,8 +171,6 @@ def _cut(child: Any) -> list[tuple[bool | None, Any]]:
 
 def _set_face(fonts: Any, face: str) -> None:
     """Latin and East Asian fonts of ``fonts`` (a w:rFonts) all ``face``, hinted East Asian."""
-    from docx.oxml.ns import qn
-
     for attr in ("ascii", "hAnsi", "eastAsia"):
         fonts.set(qn(f"w:{attr}"), face)
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme"):
@@ -197,17 +182,26 @@ def set_properties(props: Any, report: Report, template: str) -> None:
     """Document properties from the data, never from the clock or the machine: title,
     author and last modified by = 发文机关, created and modified = 成文日期 00:00, revision 1,
     no last-printed date, and the template in 类别 (category) as ``reportgen:<name>`` so that
-    ``check`` can find it."""
-    from docx.oxml.ns import qn
+    ``check`` can find it. ``props`` is python-docx's CoreProperties."""
+    fill_properties(props, report.title, report.issuer, report.signature_date, template)
 
-    when = dt.datetime.combine(report.signature_date, dt.time(0, 0))
+
+def fill_properties(props: Any, title: str, issuer: str, day: dt.date, template: str) -> None:
+    """``set_properties`` with the values given one by one (the compiled path fills a copy
+    made with stand-ins, see ``rendering.compiled``)."""
+    when = dt.datetime.combine(day, dt.time(0, 0))
     props.category = TEMPLATE_TAG + template
-    props.title = report.title
-    props.author = report.issuer
-    props.last_modified_by = report.issuer
+    props.title = title
+    props.author = issuer
+    props.last_modified_by = issuer
     props.created = when
     props.modified = when
     props.revision = 1
     printed = props._element.find(qn("cp:lastPrinted"))
     if printed is not None:  # a template saved after printing would carry its print date
         props._element.remove(printed)
+
+
+def property_date(day: dt.date) -> str:
+    """成文日期 00:00 as core.xml's dcterms:created and :modified hold it (W3CDTF, UTC)."""
+    return f"{day:%Y-%m-%d}T00:00:00Z"

@@ -2,15 +2,53 @@
 
 Word refuses, or silently drops, property elements written out of the schema's order, and
 python-docx only orders the few it knows. ``set_child`` puts any property where the schema
-says. Only render-side modules import this (it uses python-docx's oxml layer).
+says. Plain lxml: it works on python-docx's elements and on trees parsed by lxml alone (the
+compiled render path fills documents without importing python-docx, see
+``rendering.compiled``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+# The namespaces rendering names elements in (the prefixes Word and python-docx use).
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def qn(name: str) -> str:
+    """``w:p`` → ``{http://…/wordprocessingml/2006/main}p`` (Clark notation, as lxml wants)."""
+    prefix, local = name.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
+
+
+def new_element(near: Any, name: str) -> Any:
+    """A new, unattached ``name`` element (``w:p``) in ``near``'s document, declaring its
+    prefix as python-docx's OxmlElement does (lxml drops the declaration where it is
+    redundant once the element is placed)."""
+    prefix = name.split(":")[0]
+    return near.makeelement(qn(name), nsmap={prefix: NAMESPACES[prefix]})
+
+
+def paragraph_properties(p: Any) -> Any:
+    """``p``'s w:pPr, made as its first child if it has none (the schema puts it first)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = new_element(p, "w:pPr")
+        p.insert(0, ppr)
+    return ppr
+
+
+def paragraph_style(p: Any) -> str | None:
+    """The style id ``p`` names in its w:pStyle, or None."""
+    ppr = p.find(qn("w:pPr"))
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    return style.get(qn("w:val")) if style is not None else None
 
 
 def _sequence(names: str) -> tuple[str, ...]:
@@ -47,7 +85,7 @@ def set_child(parent: Any, tag: str, **attrs: str) -> Any:
     """Find or make ``parent``'s ``w:`` child ``tag`` in schema order and set its attributes."""
     element = parent.find(qn(f"w:{tag}"))
     if element is None:
-        element = OxmlElement(f"w:{tag}")
+        element = new_element(parent, f"w:{tag}")
         _insert_in_order(parent, element, tag)
     for name, value in attrs.items():
         element.set(qn(f"w:{name}"), value)
