@@ -243,3 +243,26 @@ def _group_members(pgid: int) -> list[int]:
             if int(fields[2]) == pgid:
                 members.append(int(proc.name))
     return members
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_a_worker_skips_libreoffices_graphics_self_test(letters, tmp_path, monkeypatch):
+    """The profile records a last version, so LibreOffice does not take its start for an
+    upgrade and run GraphicsRenderTests (it writes their log when it does: about 1 s of every
+    start). A profile without the setting shows the test would run."""
+    from reportgen import conversion
+    from reportgen.conversion import workers
+
+    pool = workers(1, work=tmp_path / "kept")
+    if pool is None:
+        pytest.skip("no Python here can import uno (Debian: apt-get install python3-uno)")
+    with pool:
+        assert pool.convert([Job(letters[0], tmp_path / "a.pdf")]) == []
+        logs = list((tmp_path / "kept").glob("worker-*/user/GraphicsRenderTests.log"))
+        assert logs == []
+    settings = [s for s in conversion.PROFILE_SETTINGS if s[1] != "ooSetupLastVersion"]
+    monkeypatch.setattr(conversion, "PROFILE_SETTINGS", tuple(settings))
+    bare = tmp_path / "bare"
+    with workers(1, work=bare) as pool:
+        assert pool.convert([Job(letters[0], tmp_path / "b.pdf")]) == []
+        assert list(bare.glob("worker-*/user/GraphicsRenderTests.log"))

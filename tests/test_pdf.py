@@ -195,6 +195,20 @@ def test_unsealed_date_starts_two_characters_right_of_the_issuer(
     assert (TEXT_RIGHT_PT - date.x1) / CHAR_PT == pytest.approx(2, abs=0.3)
 
 
+def test_no_gap_between_chinese_and_digits_anywhere(
+    rendered: dict[str, tuple[Path, Path]],
+) -> None:
+    """Word's autoSpaceDN off holds in every paragraph of the PDF, not only the date: the
+    text poppler lays out has no space between a digit and 年/月/日 (LibreOffice's gap
+    would show as one: 20 of them on the letter without the bridge's pass)."""
+    for name, (_docx, pdf) in rendered.items():
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert re.findall(r"\d [年月日]", text) == [], name
+        assert re.search(r"\d[年月日]", text), name  # the dates are there to look at
+
+
 def test_sealed_date_right_spaced_four_with_issuer_centred(
     rendered: dict[str, tuple[Path, Path]],
 ) -> None:

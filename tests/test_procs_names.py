@@ -454,3 +454,53 @@ def test_a_long_repeated_text_is_compared_quickly() -> None:
     )
     unlike = char_diff("甲乙" * 16_000, "丙" * 30_000)
     assert unlike == (Piece("delete", "甲乙" * 16_000), Piece("insert", "丙" * 30_000))
+
+
+_SWALLOWING = """
+import os, signal, sys, time
+from reportgen.cli.base import interrupts_end_cleanly
+with interrupts_end_cleanly("en"):
+    try:  # third-party code that catches everything (lxml's module set-up does)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(2)
+    except BaseException:
+        pass
+    print("swallowed", flush=True)
+    for _ in range(200):  # the rest of the command: the signal must still end it
+        time.sleep(0.05)
+print("finished", flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX interval timers")
+def test_an_interrupt_swallowed_by_other_code_still_ends_the_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _SWALLOWING], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stdout == "swallowed\n"  # it went on, then the signal came again
+    assert done.stderr.startswith("reportgen: interrupted; nothing more was written.")
+    assert "Traceback" not in done.stderr
+
+
+_CLEANING_UP = """
+import os, signal, time
+from reportgen.cli.base import interrupts_end_cleanly
+with interrupts_end_cleanly("en"):
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(2)
+    finally:
+        time.sleep(0.5)  # a cleanup ten times the redelivery's period: never cut short
+        print("cleaned up", flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX interval timers")
+def test_the_redelivered_interrupt_lets_cleanups_finish() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CLEANING_UP], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stdout == "cleaned up\n"
+    assert "Traceback" not in done.stderr

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import threading
 import traceback
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen import api
 from reportgen.api import BuildOptions
 from reportgen.core.errors import Finding, OutputError, ReportgenError, ValidationFailed
-from reportgen.core.files import record_written, staging_folder, write_error
+from reportgen.core.files import record_written, remove_folder, staging_folder, write_error
 from reportgen.core.i18n import _, fill, translate
 from reportgen.core.text import display_width
 
@@ -173,7 +172,7 @@ def build_many(
         items = list(_run(tasks, jobs or os.cpu_count() or 1, on_done or (lambda _item: None)))
         return _move_into_place(items, tasks, output_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_folder(staging)
 
 
 def _run(tasks: list[_Task], jobs: int, on_done: Callable[[BatchItem], None]) -> list[BatchItem]:

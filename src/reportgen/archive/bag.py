@@ -35,7 +35,7 @@ from reportgen.archive.metadata import (
 from reportgen.archive.verify import CHECKSUM
 from reportgen.core.errors import ArchiveError, Finding, ReportgenError, ValidationFailed
 from reportgen.core.filekind import PDF, sniff
-from reportgen.core.files import safe_filename, staging_folder, write_error
+from reportgen.core.files import remove_folder, safe_filename, staging_folder, write_error
 from reportgen.core.i18n import _, fill
 from reportgen.core.model import Report
 
@@ -104,7 +104,7 @@ def archive_report(
         _make_bag(staging, result.report, workbook.name, form)
         _move_into_place(staging, target)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_folder(staging)
     payload = tuple(target / "data" / f.name for f in (*files, *made))
     return ArchiveResult(target, payload, pdf, _as_given(warnings, source, workbook), form)
 

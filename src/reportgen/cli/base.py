@@ -136,28 +136,64 @@ def interrupts_end_cleanly(lang: str) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set in the main thread
         return
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    for sig in previous:
+    watched = (signal.SIGINT, signal.SIGTERM, *_REDELIVERY)
+    previous = {sig: signal.getsignal(sig) for sig in watched}
+    for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _raise_interrupted)
+    for sig in _REDELIVERY:
+        signal.signal(sig, _raise_again)
     try:
         yield
     except Interrupted as exc:
+        _stop_redelivery()
         _ignore_signals()  # a second Ctrl-C must not cut the message short
         click.echo(f"reportgen: {translate(_INTERRUPTED, lang)}", err=True)
         _say_written(lang)
         sys.exit(128 + exc.signum)
     finally:
+        _stop_redelivery()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
 
 _INTERRUPTED = _("interrupted; nothing more was written.")
+# Code that catches every exception can swallow the Interrupted raised where the signal
+# found the program: lxml's module set-up does, when the signal comes during its import. So
+# the signal is raised again every REDELIVER_SECONDS (by a timer, SIGALRM) until it reaches
+# interrupts_end_cleanly — except while an Interrupted is on its way out, so that the
+# cleanups it passes through are not cut short. Windows has no such timer: there the first
+# raise is the only one.
+REDELIVER_SECONDS = 0.05
+_REDELIVERY = (signal.SIGALRM,) if hasattr(signal, "setitimer") else ()
+_received: list[int] = []  # the signal being handled, until the command has stopped for it
 
 
 def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     """The signal handler: the first signal interrupts, later ones wait for the cleanup."""
     _ignore_signals()
+    _received[:] = [signum]
+    _redeliver_soon()
     raise Interrupted(signum)
+
+
+def _raise_again(_alarm: int, _frame: FrameType | None) -> None:
+    """The timer: raise the signal again unless its Interrupted is already on its way out."""
+    if not _received:
+        return
+    _redeliver_soon()
+    if not isinstance(sys.exc_info()[1], Interrupted):
+        raise Interrupted(_received[0])
+
+
+def _redeliver_soon() -> None:
+    if _REDELIVERY:
+        signal.setitimer(signal.ITIMER_REAL, REDELIVER_SECONDS)
+
+
+def _stop_redelivery() -> None:
+    _received.clear()
+    if _REDELIVERY:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _ignore_signals() -> None:

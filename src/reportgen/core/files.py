@@ -204,3 +204,18 @@ def staging_folder(output_dir: Path, kind: str) -> Path:
         return Path(tempfile.mkdtemp(prefix=f".reportgen-{kind}-", dir=output_dir))
     except OSError as exc:
         raise write_error(output_dir, exc) from exc
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove ``folder`` and what is in it, ignoring every error: a cleanup must not fail on
+    its way out. Python 3.11's ``rmtree(ignore_errors=True)`` still raises when closing a
+    folder's descriptor fails (seen on an interrupted batch, an fd closed twice elsewhere), so
+    that is caught too, and the removal tried once more."""
+    import shutil
+
+    for _attempt in range(2):
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        except OSError:
+            continue

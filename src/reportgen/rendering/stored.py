@@ -12,7 +12,8 @@ folder — ``%LOCALAPPDATA%\\reportgen\\cache`` on Windows, ``~/Library/Caches/r
 macOS, ``$XDG_CACHE_HOME/reportgen`` or ``~/.cache/reportgen`` elsewhere. At most
 ``KEPT`` entries are kept (the oldest go). A cache is only ever a shortcut: an entry that
 cannot be read, written or trusted is ignored and the template compiled again, never an
-error for the user.
+error for the user. The folder is the user's own and trusted as their installed Python
+packages are: what is kept there is code that runs, like a .pyc.
 """
 
 from __future__ import annotations
