@@ -13,6 +13,7 @@ documents for the same workers. Workers start on first use.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -175,7 +176,8 @@ class Pool:
             self._finish(batch, job, (*reasons, "stopped before it was converted"), False)
         for worker in self.workers:
             if worker is not None:
-                worker.kill()  # throw-away profiles: nothing to save, no need to wait for it
+                with contextlib.suppress(Exception):  # every worker is killed, whatever one does
+                    worker.kill()  # throw-away profiles: nothing to save, no need to wait
         self.workers = [None] * self.size
         if self.cleanup is not None:
             self.cleanup()

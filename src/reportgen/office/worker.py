@@ -70,10 +70,10 @@ class Worker:
     def start(self, timeout: float = START_TIMEOUT) -> Worker:
         """Start the bridge and wait until its LibreOffice answers (a worker killed before
         it started never starts)."""
-        with self.lock:
+        with self.lock:  # process and readers together: kill() sees both or neither
             if self.ended:
                 raise WorkerFailed("stopped before it was converted")
-            self.process = subprocess.Popen(
+            process = self.process = subprocess.Popen(
                 self.command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -81,13 +81,13 @@ class Worker:
                 env=self.env,
                 **_own_group(),
             )
-        self.reader = threading.Thread(
-            target=_read_answers, args=(self.process.stdout, self.answers), daemon=True
-        )
-        self.reader.start()
-        threading.Thread(
-            target=_read_said, args=(self.process.stderr, self.said), daemon=True
-        ).start()
+            self.reader = threading.Thread(
+                target=_read_answers, args=(process.stdout, self.answers), daemon=True
+            )
+            self.reader.start()
+            threading.Thread(
+                target=_read_said, args=(process.stderr, self.said), daemon=True
+            ).start()
         ready = self._answer(timeout, "LibreOffice did not start within {seconds} s")
         if not ready.get("ready"):
             raise WorkerFailed(f"the bridge said {ready!r} instead of ready")
