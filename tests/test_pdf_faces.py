@@ -154,3 +154,34 @@ def test_build_checks_the_fonts_folder_before_writing(
     with pytest.raises(ConversionError, match="does not exist"):
         build_report(EXAMPLE, tmp_path / "out", options=options)
     assert not (tmp_path / "out").exists()
+
+
+@needs_fontconfig
+def test_fontconfig_is_asked_once_while_the_fonts_stay_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` and a batch ask fontconfig once; a font put into a folder fontconfig reads
+    (its modification time changes) makes the next conversion ask again."""
+    from reportgen.fonts import faces
+
+    faces._asked.cache_clear()
+    asked: list[str] = []
+    real = faces._fontconfig
+
+    def counted(program: str, conf: Path, *args: str) -> str | None:
+        asked.append(program)
+        return real(program, conf, *args)
+
+    monkeypatch.setattr(faces, "_fontconfig", counted)
+    [docx] = build_report(EXAMPLE, tmp_path / "out").outputs
+    folder = tmp_path / "office-fonts"
+    (folder / "old").mkdir(parents=True)
+    conf = faces.write_conf(tmp_path, folder)
+    first = substitutions([docx], conf)
+    assert "fc-list" in asked and first
+    count = len(asked)
+    assert substitutions([docx], conf) == first
+    assert len(asked) == count  # answered from what was asked before
+    (folder / "new").mkdir()  # as copying a font in does
+    assert substitutions([docx], conf) == first
+    assert len(asked) > count

@@ -15,7 +15,10 @@ finds them and draws them in preference to the substitutes.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -103,9 +106,29 @@ def write_conf(work: Path, folder: Path | None) -> Path:
 
 def substitutions(docxs: Iterable[Path], conf: Path) -> tuple[Substitution, ...]:
     """Each face the documents ask for that fontconfig (with ``conf``) does not have, and the
-    font drawn instead; empty when fontconfig's programs are not there to ask."""
-    faces = list(dict.fromkeys(face for docx in docxs for face in requested_faces(docx)))
-    installed = _installed_families(conf) if faces else None
+    font drawn instead; empty when fontconfig's programs are not there to ask.
+
+    Asking takes a run of fc-list and one of fc-match per missing face (about 90 ms for the
+    six faces of a letter), so the answer is kept for the process while the configuration
+    and every font folder it can see stay as they were: ``serve`` and a batch ask once, and
+    a font installed meanwhile (a folder's modification time changes) is asked about again."""
+    faces = tuple(dict.fromkeys(face for docx in docxs for face in requested_faces(docx)))
+    if not faces:
+        return ()
+    try:
+        settings = conf.read_bytes()
+    except OSError:
+        return ()
+    return _asked(faces, conf, settings, _font_folders_state(settings))
+
+
+@functools.lru_cache(maxsize=32)
+def _asked(
+    faces: tuple[str, ...], conf: Path, _settings: bytes, _state: tuple[tuple[str, int], ...]
+) -> tuple[Substitution, ...]:
+    """``substitutions`` for ``faces``, asked of fontconfig; the last two arguments are only
+    the cache key (what the configuration says, and the font folders as they are now)."""
+    installed = _installed_families(conf)
     if installed is None:
         return ()
     found = []
@@ -116,6 +139,33 @@ def substitutions(docxs: Iterable[Path], conf: Path) -> tuple[Substitution, ...]
         if font and font.casefold() != face.casefold():
             found.append(Substitution(face, font))
     return tuple(found)
+
+
+# Where fontconfig looks for fonts on Linux and macOS besides the folders a configuration
+# names with <dir> (fonts.conf's defaults, and the user's own folders).
+_FONT_ROOTS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+    "~/Library/Fonts",
+    "/etc/fonts",
+)
+_DIR = re.compile(rb"<dir[^>]*>([^<]+)</dir>")
+
+
+def _font_folders_state(settings: bytes) -> tuple[tuple[str, int], ...]:
+    """Each folder under the font roots and the configuration's <dir> folders, with its
+    modification time: installing or removing a font changes the time of its folder."""
+    named = [m.decode("utf-8", "replace") for m in _DIR.findall(settings)]
+    state = []
+    for root in (*_FONT_ROOTS, *named):
+        top = Path(root).expanduser()
+        for folder, _subfolders, _files in os.walk(top):
+            with contextlib.suppress(OSError):
+                state.append((folder, os.stat(folder).st_mtime_ns))
+    return tuple(state)
 
 
 def requested_faces(docx: Path) -> list[str]:
@@ -131,7 +181,7 @@ def requested_faces(docx: Path) -> list[str]:
             ]
             names = package.namelist()
             styles = (
-                ElementTree.fromstring(package.read("word/styles.xml"))
+                _parsed_styles(package.read("word/styles.xml"))
                 if "word/styles.xml" in names
                 else None
             )
@@ -145,6 +195,13 @@ def requested_faces(docx: Path) -> list[str]:
 
 
 _STYLE_REFS = (_W + "pStyle", _W + "rStyle")
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_styles(content: bytes) -> ElementTree.Element:
+    """styles.xml parsed once per process for each content: the letters of a batch share
+    their template's (about 350 KB, 14 ms to parse each time). Read, never changed."""
+    return ElementTree.fromstring(content)
 
 
 def _is_text_part(name: str) -> bool:

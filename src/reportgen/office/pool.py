@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 from reportgen.office.worker import DocumentFailed, Job, Worker, WorkerFailed
 
 RETRIES = 1  # a document whose worker hung or died is tried once more
+# The caller waits for its documents in slices of this long. A signal (Ctrl-C) may be
+# delivered to any thread, and a wait with no timeout in the main thread is then never woken
+# to run Python's handler: the command would go on, deaf to Ctrl-C, until the work is done.
+WAKE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ class Pool:
             self._queue.extend((batch, job, ()) for job in jobs)
             self._start_threads(len(self._queue))
             self._lock.notify_all()
-        batch.done.wait()
+        while not batch.done.wait(WAKE_SECONDS):
+            pass  # timed: see WAKE_SECONDS
         order = {job: n for n, job in enumerate(jobs)}
         return sorted(batch.failures, key=lambda f: order[f.job])
 
