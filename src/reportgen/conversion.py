@@ -227,9 +227,7 @@ def convert_to_pdf(
             failures = _convert_here(program, todo, jobs, folder, Path(work), timeout)
         if failures:
             raise _not_converted(failures, timeout)
-        made = [
-            _produced(job.target, source, "") for job, source in zip(todo, sources, strict=True)
-        ]
+        made = [_produced(job.target, source) for job, source in zip(todo, sources, strict=True)]
         return _move_all(made, out_dir)
 
 
@@ -349,12 +347,12 @@ def _check_sources(sources: list[Path]) -> None:
             )
 
 
-def _produced(produced: Path, source: Path, detail: str) -> Path:
+def _produced(produced: Path, source: Path) -> Path:
     """The PDF LibreOffice wrote for ``source``, or fail if it did not really write one
     (nothing, an empty file, or a file that is not a PDF by its bytes)."""
     if sniff(produced) != PDF:
         raise ConversionError(
-            _("LibreOffice wrote no PDF for {file}: {detail}"), file=str(source), detail=detail
+            _("LibreOffice wrote no PDF for {file}: {detail}"), file=str(source), detail=""
         )
     return produced
 

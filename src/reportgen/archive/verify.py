@@ -94,11 +94,6 @@ class Manifest:
         return not self.name.startswith("tag")
 
 
-def sha256(path: Path) -> str:
-    """The file's SHA-256, hex."""
-    return _digest(path, "sha256")
-
-
 def _digest(path: Path, algorithm: str) -> str:
     """The file's checksum, read without following a link at its name."""
     digest = new_hash(algorithm)

@@ -10,7 +10,7 @@ from reportgen.checking.document import Checker
 from reportgen.checking.parts import HALF_BRACKETS, CheckedParagraph
 from reportgen.core.errors import Severity
 from reportgen.core.i18n import _
-from reportgen.gbt9704.grid import NO_LINE_END, NO_LINE_START
+from reportgen.gbt9704.grid import may_break
 from reportgen.gbt9704.typed import doubled_number
 from reportgen.schema.spec import Schema
 
@@ -197,9 +197,7 @@ def title_break_fault(before: str, after: str, words: tuple[str, ...]) -> str:
     check has no dictionary of Chinese)."""
     if not before or not after:
         return ""
-    if before[-1].isascii() and after[0].isascii() and before[-1].isalnum() and after[0].isalnum():
-        return before[-1] + after[0]
-    if after[0] in NO_LINE_START or before[-1] in NO_LINE_END:
+    if not may_break(before[-1], after[0]):
         return before[-1] + after[0]
     for word in words:
         for k in range(1, len(word)):

@@ -16,3 +16,12 @@ MARGIN_TOLERANCE_MM = 1.0
 # Characters a line may not start with, and ones it may not end with (Chinese line breaking).
 NO_LINE_START = "，。、；：？！）》〕】」』”’…—·％%"
 NO_LINE_END = "（《〔【「『“‘"
+
+
+def may_break(before: str, after: str) -> bool:
+    """Whether a line may end between the characters ``before`` and ``after``: not inside a
+    number or Latin word, and not before a mark that cannot start a line or after one that
+    cannot end it (the renderer's rule for the title, and check's)."""
+    if before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
+        return False
+    return after not in NO_LINE_START and before not in NO_LINE_END

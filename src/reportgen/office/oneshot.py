@@ -114,16 +114,11 @@ def _spaced_as_in_word(
         return [job.source for job in documents]
     odt_dir = profile.parent / (profile.name + "-odt")
     _run(_command(program, profile, ODT_FILTER, wanted, odt_dir), limit, env)
-    odts = {p: odt_dir / (p.stem + ".odt") for p in wanted}
+    made = {p: odt_dir / (p.stem + ".odt") for p in wanted}
+    odts = {p: odt for p, odt in made.items() if zipfile.is_zipfile(odt)}
     for odt in odts.values():
-        if zipfile.is_zipfile(odt):
-            autospace_off(odt)
-    return [
-        odts[job.source]
-        if job.source in odts and zipfile.is_zipfile(odts[job.source])
-        else job.source
-        for job in documents
-    ]
+        autospace_off(odt)
+    return [odts.get(job.source, job.source) for job in documents]
 
 
 def _command(program: str, profile: Path, kind: str, files: list[Path], out: Path) -> list[str]:

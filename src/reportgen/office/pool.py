@@ -39,7 +39,6 @@ class Failure:
 class _Batch:
     """One ``convert`` call's documents: what is left, what failed, when all are done."""
 
-    pending: list[tuple[Job, tuple[str, ...]]]
     failures: list[Failure] = field(default_factory=list)
     left: int = 0
     done: threading.Event = field(default_factory=threading.Event)
@@ -71,7 +70,7 @@ class Pool:
         """Convert every job; the failures, in the jobs' order (empty when all went through)."""
         if not jobs:
             return []
-        batch = _Batch(pending=[], left=len(jobs))
+        batch = _Batch(left=len(jobs))
         with self._lock:
             if self._closed:
                 raise RuntimeError("the pool is closed")

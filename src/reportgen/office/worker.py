@@ -27,7 +27,6 @@ from typing import IO, Any
 
 BRIDGE = Path(__file__).with_name("bridge.py")
 START_TIMEOUT = 90.0  # a cold LibreOffice on a busy machine; the bridge itself waits 60 s
-CLOSE_TIMEOUT = 25.0
 
 
 class WorkerFailed(Exception):
@@ -63,7 +62,6 @@ class Worker:
     jobs: int = 0
     reader: threading.Thread = field(default_factory=threading.Thread)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    busy: bool = False  # a job is in flight
     ended: bool = False  # killed: never (re)started
     said: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=5))
 
@@ -107,16 +105,12 @@ class Worker:
             "pdfa": job.pdfa,
             "autospace_off": job.autospace_off,
         }
-        self.busy = True
         try:
-            try:
-                process.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
-                process.stdin.flush()
-            except (OSError, ValueError) as exc:  # a closed pipe: the worker is being ended
-                raise WorkerFailed(f"LibreOffice had ended ({exc})") from exc
-            answer = self._answer(timeout, "LibreOffice gave no answer within {seconds} s")
-        finally:
-            self.busy = False
+            process.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
+            process.stdin.flush()
+        except (OSError, ValueError) as exc:  # a closed pipe: the worker is being ended
+            raise WorkerFailed(f"LibreOffice had ended ({exc})") from exc
+        answer = self._answer(timeout, "LibreOffice gave no answer within {seconds} s")
         if not answer.get("ok"):
             raise DocumentFailed(str(answer.get("error", "no reason given")))
 
@@ -140,21 +134,6 @@ class Worker:
         if self.said:
             return self.said[-1]
         return f"LibreOffice ended unexpectedly (exit {code})"
-
-    def close(self) -> None:
-        """End the worker: end of input asks LibreOffice to quit (an idle worker is given
-        ``CLOSE_TIMEOUT`` for it); a busy or lingering one is killed."""
-        process = self.process
-        if process is None:
-            self.kill()  # not started yet: marked ended, so that it never starts
-            return
-        if not self.busy:
-            with contextlib.suppress(OSError):
-                if process.stdin:
-                    process.stdin.close()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=CLOSE_TIMEOUT)
-        self.kill()
 
     def kill(self) -> None:
         """Kill the bridge and its LibreOffice, the whole group, now (from any thread)."""

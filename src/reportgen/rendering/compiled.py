@@ -37,6 +37,7 @@ from reportgen.rendering import stored
 from reportgen.rendering.context import RenderContext
 from reportgen.rendering.docx_zip import Member, deflate, unzip
 from reportgen.rendering.edits import (
+    drop_thumbnail,
     fill_properties,
     isolate_ambiguous_marks,
     place_signature,
@@ -48,7 +49,6 @@ from reportgen.wordml.ooxml import paragraph_style, qn
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _JINJA = re.compile(r"\{[{%]")
-_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 # The properties DocxTemplate.render_properties passes through Jinja, in its order. Without
 # Jinja in them (see _compilable) that rewrites each with its own text, which still turns
 # <dc:subject/> into <dc:subject></dc:subject> and adds empty ones: done here the same way.
@@ -56,6 +56,12 @@ _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject
 # Stand-ins for the data in the kept core.xml, replaced at every fill.
 _TITLE, _ISSUER, _TEMPLATE = "\u2060title\u2060", "\u2060issuer\u2060", "\u2060template\u2060"
 _DAY = dt.date(1901, 2, 3)
+_STAND_INS = re.compile(
+    b"|".join(
+        re.escape(key.encode())
+        for key in (_TITLE, _ISSUER, TEMPLATE_TAG + _TEMPLATE, property_date(_DAY))
+    )
+)
 # A character docxtpl's listing pass turns into a tab, a paragraph, a line or a page break,
 # inside a w:t's text (which holds no "<": the XML escapes it).
 _LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
@@ -158,8 +164,7 @@ class CompiledTemplate:
             property_date(_DAY): property_date(report.signature_date),
         }
         encoded = {key.encode(): _escaped(value).encode() for key, value in values.items()}
-        pattern = re.compile(b"|".join(re.escape(key) for key in encoded))
-        return pattern.sub(lambda found: encoded[found.group()], self.core)
+        return _STAND_INS.sub(lambda found: encoded[found.group()], self.core)
 
 
 def _escaped(text: str) -> str:
@@ -308,14 +313,6 @@ def _static_members(document: Any, dynamic: set[str]) -> tuple[Member, ...]:
     document.save(buffer)
     parts = unzip(buffer.getvalue())
     return tuple(deflate(name, content) for name, content in parts.items() if name not in dynamic)
-
-
-def drop_thumbnail(document: Any) -> None:
-    """Drop the template's preview picture (docProps/thumbnail.*): it shows the template,
-    never the document made from it; Word draws a new one when it saves the document."""
-    rels = document.part.package.rels
-    for rid in [rid for rid, rel in rels.items() if rel.reltype == _THUMBNAIL]:
-        del rels[rid]
 
 
 def _paragraph_styles(document: Any) -> dict[str, str]:

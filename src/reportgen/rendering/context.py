@@ -13,7 +13,7 @@ from typing import Any
 
 from reportgen.core.model import Indicator, Part, Point, Report, Section
 from reportgen.core.text import display_width
-from reportgen.gbt9704.grid import NO_LINE_END, NO_LINE_START, TITLE_CHARS
+from reportgen.gbt9704.grid import TITLE_CHARS, may_break
 from reportgen.gbt9704.numbering import chinese_number
 from reportgen.gbt9704.signature import Signature, format_date, signature
 from reportgen.gbt9704.typed import without_typed_number
@@ -165,7 +165,7 @@ def title_lines(title: str, width: float = TITLE_CHARS) -> tuple[str, ...]:
 
 def _title_cut(title: str, width: float) -> int:
     """Where to end the first line: the best-scoring place whose first line fits."""
-    places = [c for c in range(1, len(title)) if _may_break(title, c)]
+    places = [c for c in range(1, len(title)) if may_break(title[c - 1], title[c])]
     fitting = [c for c in places if display_width(title[:c]) <= width]
     if not fitting:  # a run of Latin letters longer than a line: cut it anyway
         return max(c for c in range(1, len(title)) if display_width(title[:c]) <= width)
@@ -184,15 +184,6 @@ def _cut_cost(title: str, cut: int, width: float) -> tuple[int, float]:
     if display_width(tail) > width:  # more lines follow: fill this one
         return rank, width - display_width(head)
     return rank, abs(display_width(head) - display_width(tail))
-
-
-def _may_break(text: str, cut: int) -> bool:
-    """Whether a line may end before ``text[cut]``: not inside a number or word, and not
-    before a mark that cannot start a line or after one that cannot end it."""
-    before, after = text[cut - 1], text[cut]
-    if before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
-        return False
-    return after not in NO_LINE_START and before not in NO_LINE_END
 
 
 def with_colon(recipient: str) -> str:

@@ -205,3 +205,14 @@ def fill_properties(props: Any, title: str, issuer: str, day: dt.date, template:
 def property_date(day: dt.date) -> str:
     """成文日期 00:00 as core.xml's dcterms:created and :modified hold it (W3CDTF, UTC)."""
     return f"{day:%Y-%m-%d}T00:00:00Z"
+
+
+_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+
+
+def drop_thumbnail(document: Any) -> None:
+    """Drop the template's preview picture (docProps/thumbnail.*): it shows the template,
+    never the document made from it; Word draws a new one when it saves the document."""
+    rels = document.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == _THUMBNAIL]:
+        del rels[rid]

@@ -24,10 +24,15 @@ from reportgen.core.errors import TemplateError
 from reportgen.core.files import atomic_path
 from reportgen.core.i18n import Message, _
 from reportgen.core.model import Report
-from reportgen.rendering.compiled import compiled_template, drop_thumbnail
+from reportgen.rendering.compiled import compiled_template
 from reportgen.rendering.context import RenderContext
 from reportgen.rendering.docx_zip import deflate, unzip, write_zip
-from reportgen.rendering.edits import isolate_ambiguous_marks, place_signature, set_properties
+from reportgen.rendering.edits import (
+    drop_thumbnail,
+    isolate_ambiguous_marks,
+    place_signature,
+    set_properties,
+)
 from reportgen.rendering.jinja import jinja_env, template_errors
 from reportgen.schema.spec import Schema
 

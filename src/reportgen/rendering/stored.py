@@ -18,6 +18,7 @@ packages are: what is kept there is code that runs, like a .pyc.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import marshal
@@ -48,6 +49,7 @@ def cache_folder() -> Path | None:
     return Path(base) / "reportgen"
 
 
+@functools.lru_cache(maxsize=8)  # a miss asks for it twice: load, then save
 def entry_name(template: bytes) -> str:
     """The entry's file name for a template's bytes, as compiled by the code installed now."""
     digest = hashlib.sha256(FORMAT)

@@ -17,10 +17,10 @@ from reportgen.validation.cells import read_text
 from reportgen.validation.findings import Findings
 from reportgen.validation.part_rows import PartRow, group_by_number
 from reportgen.validation.parts import (
-    _is_lead,
-    _points,
-    _section_lead,
-    _section_title,
+    is_lead,
+    read_points,
+    section_lead,
+    section_title,
     sheet_rows,
 )
 from reportgen.workbook.read import WorkbookData
@@ -82,9 +82,9 @@ def _heading(
     content = [r for r in rows if _has(r, _CONTENT)]
     top = [r for r in content if not _has(r, ("section_no",))]
     inner = [r for r in content if _has(r, ("section_no",))]
-    leads = [r for r in top if _is_lead(r)]
+    leads = [r for r in top if is_lead(r)]
     lead = _heading_lead(leads, sheet, findings)
-    points = _points([r for r in top if r not in leads], sheet, findings)
+    points = read_points([r for r in top if r not in leads], sheet, findings)
     sections = _sections(inner, sheet, findings)
     if points and sections:
         findings.error(
@@ -173,11 +173,13 @@ def _sections(rows: list[PartRow], sheet: str, findings: Findings) -> tuple[Sect
     """The heading's （一） sections: a title, an optional lead (导语) and points each."""
     sections = []
     for number, group in group_by_number(rows, "section_no", sheet, findings):
-        title = _section_title(number, group, sheet, findings)
+        title = section_title(number, group, sheet, findings)
         content = [r for r in group if _has(r, _POINT_CELLS)]
-        leads = [r for r in content if _is_lead(r)]
-        text = _section_lead(number, leads, sheet, findings)
-        points: tuple[Point, ...] = _points([r for r in content if r not in leads], sheet, findings)
+        leads = [r for r in content if is_lead(r)]
+        text = section_lead(number, leads, sheet, findings)
+        points: tuple[Point, ...] = read_points(
+            [r for r in content if r not in leads], sheet, findings
+        )
         if title and not text and not points:
             findings.error(
                 "section-no-content",

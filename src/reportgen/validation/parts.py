@@ -88,7 +88,7 @@ def _read_data_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: F
     """A 基本数据-style part: subsections of text (several rows are joined) or indicator rows."""
     sections = []
     for number, group in group_by_number(rows, "section_no", sheet, findings, join=True):
-        title = _section_title(number, group, sheet, findings)
+        title = section_title(number, group, sheet, findings)
         text = "".join(read_text(r.get("text"), sheet, findings, "body", "内容") for r in group)
         indicators = tuple(i for i in (_indicator(r, sheet, findings) for r in group) if i)
         named = any(clean_text(r.get("indicator").value)[0] for r in group)
@@ -114,27 +114,27 @@ def _read_sections_part(
     """
     sections = []
     for number, group in group_by_number(rows, "section_no", sheet, findings, join=True):
-        title = _section_title(number, group, sheet, findings)
-        leads = [r for r in group if _is_lead(r)]
-        text = _section_lead(number, leads, sheet, findings)
-        points = _points([r for r in group if r not in leads], sheet, findings)
+        title = section_title(number, group, sheet, findings)
+        leads = [r for r in group if is_lead(r)]
+        text = section_lead(number, leads, sheet, findings)
+        points = read_points([r for r in group if r not in leads], sheet, findings)
         sections.append(Section(title=title, text=text, points=points))
     return Part(key=spec.key, title=spec.title, sections=tuple(sections))
 
 
 def _read_points_part(spec: PartSpec, sheet: str, rows: list[PartRow], findings: Findings) -> Part:
     """A 存在不足-style part: a lead sentence (导语 row; several are joined) and points."""
-    lead_rows = [r for r in rows if _is_lead(r)]
+    lead_rows = [r for r in rows if is_lead(r)]
     for row in lead_rows:
         findings.use(sheet, row.get("point_no").ref)
     lead = "".join(
         read_text(r.get("point_body"), sheet, findings, "body", "导语") for r in lead_rows
     )
-    points = _points([r for r in rows if r not in lead_rows], sheet, findings)
+    points = read_points([r for r in rows if r not in lead_rows], sheet, findings)
     return Part(key=spec.key, title=spec.title, lead=lead, points=points)
 
 
-def _section_title(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
+def section_title(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
     """The section's title, typed on its first row; a different title under the same number
     is an error (two sections share a number)."""
     titles = [
@@ -177,7 +177,7 @@ def _other_titles(
             )
 
 
-def _section_lead(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
+def section_lead(number: int, rows: list[PartRow], sheet: str, findings: Findings) -> str:
     """A section's lead from its 导语 row (its text comes before the points, wherever the row
     is); a second 导语 row is an error, since joining two would hide which one was meant."""
     _second_leads(number, rows[1:], sheet, findings)
@@ -234,12 +234,12 @@ def _lead_title(row: PartRow, sheet: str, findings: Findings) -> None:
         )
 
 
-def _is_lead(row: PartRow) -> bool:
+def is_lead(row: PartRow) -> bool:
     """Whether the row's 要点序 says 导语: it holds a lead, not a numbered point."""
     return clean_text(row.get("point_no").value)[0] == LEAD_MARKER
 
 
-def _points(rows: list[PartRow], sheet: str, findings: Findings) -> tuple[Point, ...]:
+def read_points(rows: list[PartRow], sheet: str, findings: Findings) -> tuple[Point, ...]:
     """The points of rows ordered by 要点序, with an error for a repeated number."""
     points = []
     for number, group in group_by_number(rows, "point_no", sheet, findings):

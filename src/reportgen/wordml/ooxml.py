@@ -9,6 +9,7 @@ compiled render path fills documents without importing python-docx, see
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 # The namespaces rendering names elements in (the prefixes Word and python-docx use).
@@ -21,6 +22,7 @@ NAMESPACES = {
 }
 
 
+@functools.cache  # asked for on every run and paragraph a render edits
 def qn(name: str) -> str:
     """``w:p`` → ``{http://…/wordprocessingml/2006/main}p`` (Clark notation, as lxml wants)."""
     prefix, local = name.split(":")
