@@ -228,3 +228,36 @@ def test_workbooks_are_compared_and_bad_ones_refused(edited: Callable[..., Path]
     broken = edited({("基本信息", "B2"): None}, name="broken.xlsx")
     with pytest.raises(WorkbookError, match="1 error"):
         diff_workbooks(EXAMPLE, broken)
+
+
+def test_a_fixed_part_rewritten_whole_is_changed_not_removed_and_added() -> None:
+    """A part of fixed title is paired with its namesake by key, however much it changed:
+    here its title carries the year and all its text is new."""
+    old = _example()
+    old = dataclasses.replace(
+        old,
+        parts=(
+            old.parts[0],
+            dataclasses.replace(old.parts[1], title="2018年主要工作"),
+            old.parts[2],
+        ),
+    )
+    rewritten = tuple(
+        dataclasses.replace(
+            s, title=f"全新的第{n}节", text="", points=(Point("新要点", "全新内容。"),)
+        )
+        for n, s in enumerate(old.parts[1].sections, start=1)
+    )
+    new = _with_work(old, rewritten)
+    new = dataclasses.replace(
+        new,
+        parts=(
+            new.parts[0],
+            dataclasses.replace(new.parts[1], title="2019年主要工作"),
+            new.parts[2],
+        ),
+    )
+    kinds = _kinds(compare(old, new, SCHEMA))
+    assert (REMOVED, "2018年主要工作") not in kinds
+    assert (ADDED, "2019年主要工作") not in kinds
+    assert kinds  # its sections show as changed inside the part

@@ -138,9 +138,11 @@ def _paired_parts(
     for key in dict.fromkeys(p.key for p in new):
         before = [p for p in left if p.key == key]
         after = [p for p in new if p.key == key]
-        if kinds.get(key) != "headings":
+        if kinds.get(key) != "headings":  # one part of the key each side: paired, however changed
             before, after = before[:1], after[:1]
-        matched = {j: i for i, j in match(before, after, _heading_texts)}
+            matched = {0: 0} if before and after else {}
+        else:
+            matched = {j: i for i, j in match(before, after, _heading_texts)}
         pairs.extend((before[matched[j]] if j in matched else None, p) for j, p in enumerate(after))
         taken = {id(before[i]) for i in matched.values()}
         left = [p for p in left if id(p) not in taken]
