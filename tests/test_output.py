@@ -187,3 +187,32 @@ def test_a_folder_where_the_file_goes_is_named(tmp_path: Path) -> None:
         f"Cannot write to {target}: a folder of that name is in the way. Move or rename it."
     )
     assert [p.name for p in (tmp_path / "2018").iterdir()] == ["函.docx"]
+
+
+def test_an_interrupted_folder_removal_is_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C arriving while a staging folder is removed: the folder still goes whole, and
+    the interrupt goes on out."""
+    import shutil
+
+    from reportgen.core.files import remove_folder
+
+    folder = tmp_path / "staging"
+    (folder / "2018").mkdir(parents=True)
+    for n in range(5):
+        (folder / "2018" / f"{n}.docx").write_bytes(b"x")
+    real = shutil.rmtree
+    calls = []
+
+    def interrupted_once(path: Path, *args: object, **kwargs: object) -> None:
+        calls.append(path)
+        if len(calls) == 1:
+            (folder / "2018" / "0.docx").unlink()  # part of the way
+            raise KeyboardInterrupt
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        remove_folder(folder)
+    assert not folder.exists()

@@ -210,7 +210,17 @@ def remove_folder(folder: Path) -> None:
     """Remove ``folder`` and what is in it, ignoring every error: a cleanup must not fail on
     its way out. Python 3.11's ``rmtree(ignore_errors=True)`` still raises when closing a
     folder's descriptor fails (seen on an interrupted batch, an fd closed twice elsewhere), so
-    that is caught too, and the removal tried once more."""
+    that is caught too, and the removal tried once more. Ctrl-C or SIGTERM arriving part way
+    (raised as an exception where the program is) does not leave half a folder: the removal
+    is finished, then the interrupt goes on out."""
+    try:
+        _remove_tree(folder)
+    except BaseException:
+        _remove_tree(folder)
+        raise
+
+
+def _remove_tree(folder: Path) -> None:
     import shutil
 
     for _attempt in range(2):
